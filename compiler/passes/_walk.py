@@ -1,0 +1,62 @@
+"""Tree-walking helpers shared by the passes: rebuild a tree with every inline run mapped."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from .. import tree as t
+
+InlineMap = Callable[[list[t.Inline]], list[t.Inline]]
+
+
+def map_inlines(doc: t.Document, fn: InlineMap, *, titles: bool = True) -> t.Document:
+    """A new document with `fn` applied to every run of inline nodes (titles too, if asked)."""
+    title = fn(doc.title) if titles else doc.title
+    return replace(doc, title=title, children=map_blocks_inlines(doc.children, fn, titles=titles))
+
+
+def map_blocks_inlines(blocks: list[t.Block], fn: InlineMap, *, titles: bool = True) -> list[t.Block]:
+    return [_map_block(block, fn, titles) for block in blocks]
+
+
+def _map_block(block: t.Block, fn: InlineMap, titles: bool) -> t.Block:
+    if isinstance(block, t.Paragraph):
+        return replace(block, children=fn(block.children))
+    if isinstance(block, t.Heading):
+        return replace(block, children=fn(block.children)) if titles else block
+    if isinstance(block, t.Callout):
+        return replace(block, title=fn(block.title) if titles else block.title, children=fn(block.children))
+    if isinstance(block, t.KeyPoints):
+        return replace(block, items=[fn(item) for item in block.items])
+    if isinstance(block, t.Section):
+        return replace(
+            block,
+            title=fn(block.title) if titles else block.title,
+            children=map_blocks_inlines(block.children, fn, titles=titles),
+        )
+    if isinstance(block, t.BlockQuote):
+        return replace(block, children=map_blocks_inlines(block.children, fn, titles=titles))
+    if isinstance(block, t.BulletList):
+        items = [replace(item, children=map_blocks_inlines(item.children, fn, titles=titles)) for item in block.items]
+        return replace(block, items=items)
+    if isinstance(block, t.Table):
+        return replace(
+            block,
+            header=[fn(cell) for cell in block.header],
+            rows=[[fn(cell) for cell in row] for row in block.rows],
+        )
+    return block
+
+
+def map_text(nodes: list[t.Inline], fn: Callable[[str], str]) -> list[t.Inline]:
+    """Apply `fn` to every Text node's string, descending into spans (not code or raw HTML)."""
+    out: list[t.Inline] = []
+    for node in nodes:
+        if isinstance(node, t.Text):
+            out.append(t.Text(fn(node.text)))
+        elif isinstance(node, (t.Strong, t.Emphasis, t.RunIn, t.Link)):
+            out.append(replace(node, children=map_text(node.children, fn)))
+        else:
+            out.append(node)
+    return out

@@ -1,0 +1,51 @@
+"""Pass: sidebar boxes become Callout nodes.
+
+A sidebar is a paragraph set off by three or more blank lines. Its title is the bold run that
+opens it (`**上海市云计算产业基地** 8月17日，…`) or, without bold, the words before the first
+space (`现代服务业科技支撑创新平台 静安区…`). It stays where it stands, so it belongs to the
+section around it once sections are made.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .. import tree as t
+from . import PassContext
+
+SIDEBAR_GAP = 3  # blank lines before a paragraph that make it a sidebar
+MAX_TITLE = 40  # characters; a longer run before the first space is prose, not a title
+TITLE_SPLIT = re.compile(r"^(\S{2,%d}?)[ \u3000]+(\S.*)$" % MAX_TITLE, re.S)
+NOT_IN_TITLE = re.compile(r"[。，；！？]")
+
+
+def make_callouts(doc: t.Document, ctx: PassContext) -> t.Document:
+    children: list[t.Block] = []
+    for block in doc.children:
+        if isinstance(block, t.Paragraph) and block.blank_lines_before >= SIDEBAR_GAP and children:
+            children.append(_to_callout(block, ctx))
+        else:
+            children.append(block)
+    return replace(doc, children=children)
+
+
+def _to_callout(paragraph: t.Paragraph, ctx: PassContext) -> t.Callout:
+    nodes = paragraph.children
+    first = nodes[0] if nodes else None
+    if isinstance(first, t.Strong) and len(nodes) > 1:
+        body = t.merge_text([_lstrip(nodes[1]), *nodes[2:]])
+        return t.Callout(first.children, body, paragraph.line, paragraph.blank_lines_before)
+    if isinstance(first, t.Text):
+        match = TITLE_SPLIT.match(first.text)
+        if match and not NOT_IN_TITLE.search(match.group(1)):
+            body = t.merge_text([t.Text(match.group(2)), *nodes[1:]])
+            return t.Callout([t.Text(match.group(1))], body, paragraph.line, paragraph.blank_lines_before)
+    ctx.findings.warning(paragraph.line, "sidebar box without a title: set its title in bold at its start")
+    return t.Callout([], nodes, paragraph.line, paragraph.blank_lines_before)
+
+
+def _lstrip(node: t.Inline) -> t.Inline:
+    if isinstance(node, t.Text):
+        return t.Text(node.text.lstrip(" \t\u3000"))
+    return node

@@ -1,0 +1,71 @@
+"""Pass: recover sections the source gives no heading.
+
+After the overview, each district's report opens with a plain paragraph whose first words name
+the district (`浦东新区围绕…`, `崇明县以…`). No list of place names is used: a candidate is a
+plain paragraph (no bold lead-in) that starts with a two-to-four-character name ending in an
+administrative suffix (新区, 区, 县, 市, 旗, 州, 盟), not followed by another name (`、`, `和`).
+At least two candidates must occur for the chapter to be read as a series of such reports; each
+gets a recovered heading at the level of the chapter's top sections, so that nesting turns it
+into a section that closes the overview.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .. import tree as t
+from . import PassContext
+
+SUFFIX = "新区|自治县|自治州|区|县|市|旗|州|盟"
+PLACE = re.compile(rf"^([\u4e00-\u9fff]{{2,4}}?)({SUFFIX})(?=[\u4e00-\u9fff“（《])")
+NOT_A_NAME_START = set("各全本该我此每其两几多这那某诸")
+NOT_IN_NAME = set("的和与在对为是了等及或将把被从向以于个年月日")
+NOT_AFTER_NAME = set("、和与及或等区县市")
+MIN_SERIES = 2
+
+
+def place_name(paragraph: t.Paragraph) -> str | None:
+    """The place name a paragraph opens with, if it reads as the start of a place's report."""
+    nodes = paragraph.children
+    if not nodes or not isinstance(nodes[0], t.Text):
+        return None
+    text = nodes[0].text
+    match = PLACE.match(text)
+    if not match:
+        return None
+    stem, name = match.group(1), match.group(0)
+    if stem[0] in NOT_A_NAME_START or set(stem) & NOT_IN_NAME:
+        return None
+    if text[len(name):len(name) + 1] in NOT_AFTER_NAME:
+        return None
+    return name
+
+
+def recover_headless_sections(doc: t.Document, ctx: PassContext) -> t.Document:
+    if any(isinstance(block, t.Section) for block in doc.children):
+        return doc  # already nested: recovery ran before nesting
+    levels = [b.level for b in doc.children if isinstance(b, t.Heading) and b.level >= 2]
+    level = min(levels) if levels else 2
+    candidates = {}
+    current = None
+    for index, block in enumerate(doc.children):
+        if isinstance(block, t.Heading):
+            current = block.recovered and t.plain_text(block.children)
+            continue
+        if isinstance(block, t.Paragraph):
+            name = place_name(block)
+            if name and name != current:
+                previous = doc.children[index - 1] if index else None
+                if not (isinstance(previous, t.Heading) and previous.recovered):
+                    candidates[index] = name
+                current = name
+    if len(candidates) < MIN_SERIES:
+        return doc
+    children: list[t.Block] = []
+    for index, block in enumerate(doc.children):
+        if index in candidates:
+            heading = t.Heading(level, [t.Text(candidates[index])], block.line, block.blank_lines_before, recovered=True)
+            children.append(heading)
+        children.append(block)
+    return replace(doc, children=children)

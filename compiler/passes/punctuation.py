@@ -1,0 +1,120 @@
+"""Pass: ASCII punctuation beside Chinese becomes full-width (GB/T 15834).
+
+`2010年,上海` → `2010年，上海`, `示范县(市)` → `示范县（市）`. A mark turns full-width only when
+a Han character stands beside it (spaces between are dropped); numbers (`1,000`, `7.87`,
+`99.1%`), times (`10:30`), Latin text and URLs stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import tree as t
+from . import PassContext
+from ._walk import map_inlines
+from .chars import is_han
+
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+URL = re.compile(r"(?:https?|ftp|mailto):[^\s\u3000-\u303f\uff00-\uffef]+|www\.[^\s\u3000-\u303f\uff00-\uffef]+")
+SPACES = " \t"
+
+
+def full_width_punctuation(doc: t.Document, ctx: PassContext) -> t.Document:
+    return map_inlines(doc, _fix_run)
+
+
+def _fix_run(nodes: list[t.Inline]) -> list[t.Inline]:
+    texts = _text_nodes(nodes)
+    if not texts:
+        return nodes
+    fixed: dict[int, str] = {}
+    for index, node in enumerate(texts):
+        before = texts[index - 1].text if index > 0 else ""
+        after = texts[index + 1].text if index + 1 < len(texts) else ""
+        fixed[id(node)] = fix_punctuation(node.text, before[-8:], after[:8])
+    return _rebuild(nodes, fixed)
+
+
+def _text_nodes(nodes: list[t.Inline]) -> list[t.Text]:
+    out: list[t.Text] = []
+    for node in nodes:
+        if isinstance(node, t.Text):
+            out.append(node)
+        elif isinstance(node, (t.Strong, t.Emphasis, t.RunIn)):
+            out.extend(_text_nodes(node.children))
+    return out
+
+
+def _rebuild(nodes: list[t.Inline], fixed: dict[int, str]) -> list[t.Inline]:
+    out: list[t.Inline] = []
+    for node in nodes:
+        if isinstance(node, t.Text):
+            out.append(t.Text(fixed.get(id(node), node.text)))
+        elif isinstance(node, (t.Strong, t.Emphasis, t.RunIn)):
+            out.append(type(node)(_rebuild(node.children, fixed)))
+        else:
+            out.append(node)
+    return out
+
+
+def fix_punctuation(text: str, before: str = "", after: str = "") -> str:
+    """Full-width marks in `text`, with `before`/`after` the text that surrounds it."""
+    if not any(mark in text for mark in FULL_WIDTH):
+        return text
+    context = before + text + after
+    start, end = len(before), len(before) + len(text)
+    protected = set()
+    for match in URL.finditer(context):
+        protected.update(range(match.start(), match.end()))
+    chars = list(context)
+    drop: set[int] = set()
+    pairs = _paren_pairs(context)
+    for i in range(start, end):
+        char = context[i]
+        if char not in FULL_WIDTH or i in protected:
+            continue
+        left = _neighbour(context, i, -1)
+        right = _neighbour(context, i, +1)
+        if char in "()":
+            partner = pairs.get(i)
+            inside = context[min(i, partner) + 1:max(i, partner)] if partner is not None else ""
+            convert = is_han(left) or is_han(right) or any(is_han(c) for c in inside)
+            if partner is not None and not convert:
+                outer_l = _neighbour(context, min(i, partner), -1)
+                outer_r = _neighbour(context, max(i, partner), +1)
+                convert = is_han(outer_l) or is_han(outer_r)
+        else:
+            convert = (is_han(left) or is_han(right)) and not (_is_digit(context, i - 1) and _is_digit(context, i + 1))
+            if char == ":" and context[i + 1:i + 3] == "//":
+                convert = False
+        if convert:
+            chars[i] = FULL_WIDTH[char]
+            for step in (-1, 1):
+                j = i + step
+                while start <= j < end and context[j] in SPACES:
+                    drop.add(j)
+                    j += step
+    return "".join(c for i, c in enumerate(chars) if start <= i < end and i not in drop)
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    j = i + step
+    while 0 <= j < len(text) and text[j] in SPACES:
+        j += step
+    return text[j] if 0 <= j < len(text) else ""
+
+
+def _is_digit(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isdigit()
+
+
+def _paren_pairs(text: str) -> dict[int, int]:
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, char in enumerate(text):
+        if char in "(（":
+            stack.append(i)
+        elif char in ")）" and stack:
+            j = stack.pop()
+            pairs[i], pairs[j] = j, i
+    return pairs

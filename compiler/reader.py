@@ -1,0 +1,296 @@
+"""Reading: chapter text → a flat document tree, via Python-Markdown.
+
+Python-Markdown reads CJK bold spans that CommonMark parsers miss (see the brief), but it keeps
+no source positions and forgets how many blank lines stood between blocks. Both matter here:
+findings cite lines, and a sidebar box is known by the three or more blank lines before it. So
+the reader first cuts the text into block groups at blank lines (keeping fenced code and loose
+lists whole), records each group's first line and the blank lines before it, and hands each
+group to Python-Markdown. Its element tree is then turned into typed nodes (`compiler.tree`).
+The result is flat: headings stand among the blocks; sections are made by a later pass.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from . import tree as t
+from .diagnostics import Findings
+from .source import SourceText
+
+BLANK = re.compile(r"^[\s\u3000\u200b\ufeff]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+LIST_MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])[ \t]")
+INDENTED = re.compile(r"^( {2,}|\t)")
+FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+@dataclass
+class _Group:
+    lines: list[str]
+    first_line: int  # 1-based line number of the group's first line
+    blank_lines_before: int
+
+
+class _Capture(Treeprocessor):
+    """Keeps the finished element tree, after inline parsing and unescaping."""
+
+    def run(self, root):
+        self.md.captured_root = root
+        return None
+
+
+class _CaptureExtension(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_Capture(md), "reportc-capture", -100)
+
+
+def _new_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["fenced_code", "tables", "sane_lists", _CaptureExtension()],
+        output_format="html",
+    )
+
+
+def read_document(source: SourceText, findings: Findings | None = None) -> t.Document:
+    """Parse a chapter into a flat `Document`; the first level-1 heading becomes its title."""
+    findings = findings if findings is not None else Findings(source.name)
+    lines = source.text.split("\n")
+    meta, body_start = _front_matter(lines)
+    md = _new_markdown()
+    blocks: list[t.Block] = []
+    for group in _groups(lines, body_start):
+        blocks.extend(_parse_group(md, group))
+    doc = t.Document(title=[], children=blocks, source_name=source.name, meta=meta)
+    if "lang" in meta:
+        doc.language = meta["lang"]
+    for index, block in enumerate(blocks):
+        if isinstance(block, t.Heading) and block.level == 1:
+            doc.title, doc.title_line = block.children, block.line
+            del blocks[index]
+            break
+    else:
+        if meta.get("title"):
+            doc.title = [t.Text(meta["title"])]
+        else:
+            doc.title = [t.Text(source.stem)]
+            findings.warning(1, "no '# ' chapter title; the file name is used as the title")
+    return doc
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
+    """YAML-style `---` front matter: simple `key: value` pairs only."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            meta = {}
+            for raw in lines[1:end]:
+                match = FRONT_MATTER_KEY.match(raw.strip())
+                if match:
+                    meta[match.group(1)] = match.group(2).strip().strip("\"'")
+            return meta, end + 1
+    return {}, 0
+
+
+def _groups(lines: list[str], start: int) -> list[_Group]:
+    """Cut lines into groups at blank lines, keeping fenced code and loose lists together."""
+    groups: list[_Group] = []
+    current: list[str] = []
+    first = 0
+    blanks = 0
+    pending_blanks = 0
+    in_fence: str | None = None
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if in_fence is None and BLANK.match(line):
+            if current:
+                groups.append(_Group(current, first, blanks))
+                current = []
+                pending_blanks = 0
+            pending_blanks += 1
+            continue
+        if not current:
+            if groups and in_fence is None and _continues(groups[-1], line):
+                previous = groups.pop()
+                current = previous.lines + [""] * pending_blanks
+                first, blanks = previous.first_line, previous.blank_lines_before
+            else:
+                first, blanks = index + 1, pending_blanks
+        current.append(line)
+        fence = FENCE.match(line)
+        if fence:
+            marker = fence.group(1)
+            if in_fence is None:
+                in_fence = marker
+            elif marker[0] == in_fence[0] and len(marker) >= len(in_fence) and not line.strip()[len(marker):].strip():
+                in_fence = None
+    if current:
+        groups.append(_Group(current, first, blanks))
+    return groups
+
+
+def _continues(previous: _Group, line: str) -> bool:
+    """Does a group starting with `line` belong to the list or code block before it?"""
+    head = previous.lines[0]
+    if LIST_MARKER.match(head):
+        return bool(INDENTED.match(line) or LIST_MARKER.match(line))
+    if head.startswith("    ") or head.startswith("\t"):
+        return line.startswith("    ") or line.startswith("\t")
+    return False
+
+
+def _parse_group(md: markdown.Markdown, group: _Group) -> list[t.Block]:
+    md.reset()
+    md.captured_root = None
+    md.convert("\n".join(group.lines))
+    root = md.captured_root
+    if root is None:
+        return []
+    converter = _Converter(md, group)
+    blocks = []
+    for position, element in enumerate(root):
+        block = converter.block(element)
+        if block is None:
+            continue
+        if position == 0:
+            block.blank_lines_before = group.blank_lines_before
+        blocks.append(block)
+    return blocks
+
+
+class _Converter:
+    """Turns one group's element tree into nodes, placing each block on its source line."""
+
+    def __init__(self, md: markdown.Markdown, group: _Group):
+        self.stash = md.htmlStash.rawHtmlBlocks
+        self.group = group
+        self.search_from = 0
+
+    def line_of(self, element: ET.Element) -> int:
+        """The first line at or after the last placed block whose text starts this element's."""
+        probe = "".join(element.itertext()).strip()[:8]
+        probe = PLACEHOLDER.sub("", probe)
+        if probe:
+            for offset in range(self.search_from, len(self.group.lines)):
+                if probe[:4] in self.group.lines[offset]:
+                    self.search_from = offset + 1
+                    return self.group.first_line + offset
+        return self.group.first_line + min(self.search_from, len(self.group.lines) - 1)
+
+    def block(self, element: ET.Element) -> t.Block | None:
+        tag = element.tag
+        line = self.line_of(element)
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            return t.Heading(int(tag[1]), self.inlines(element), line)
+        if tag == "p":
+            whole = (element.text or "").strip()
+            if len(element) == 0 and PLACEHOLDER.fullmatch(whole):
+                raw = self._stashed(int(PLACEHOLDER.fullmatch(whole).group(1)))
+                if raw.lstrip().startswith("<!--"):
+                    return None  # comments are the author's notes, not content
+                return t.RawBlock(raw.strip("\n"), line)
+            return t.Paragraph(self.inlines(element), line)
+        if tag in ("ul", "ol"):
+            items = [self.list_item(li) for li in element if li.tag == "li"]
+            start = int(element.get("start", "1"))
+            return t.BulletList(items, line, ordered=tag == "ol", start=start)
+        if tag == "pre":
+            code = element.find("code")
+            text = "".join((code if code is not None else element).itertext())
+            text = PLACEHOLDER.sub(lambda m: self._stashed(int(m.group(1))), text)
+            language = ""
+            if code is not None and code.get("class", "").startswith("language-"):
+                language = code.get("class")[len("language-"):]
+            return t.CodeBlock(html.unescape(text).rstrip("\n"), line, language)
+        if tag == "blockquote":
+            children = [b for b in (self.block(child) for child in element) if b is not None]
+            return t.BlockQuote(children, line)
+        if tag == "hr":
+            return t.ThematicBreak(line)
+        if tag == "table":
+            return self.table(element, line)
+        return t.RawBlock(ET.tostring(element, encoding="unicode"), line)
+
+    def list_item(self, li: ET.Element) -> t.ListItem:
+        line = self.line_of(li)
+        block_tags = {"p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table"}
+        if any(child.tag in block_tags for child in li):
+            children: list[t.Block] = []
+            loose = (li.text or "").strip()
+            if loose:
+                children.append(t.Paragraph(self._text_nodes(li.text), line))
+            for child in li:
+                block = self.block(child)
+                if block is not None:
+                    children.append(block)
+                if child.tail and child.tail.strip():
+                    children.append(t.Paragraph(self._text_nodes(child.tail), line))
+            return t.ListItem(children, line)
+        return t.ListItem([t.Paragraph(self.inlines(li), line)], line)
+
+    def table(self, element: ET.Element, line: int) -> t.Table:
+        header: list[list[t.Inline]] = []
+        rows: list[list[list[t.Inline]]] = []
+        for row in element.iter("tr"):
+            cells = [self.inlines(cell) for cell in row if cell.tag in ("td", "th")]
+            if not header and any(cell.tag == "th" for cell in row):
+                header = cells
+            else:
+                rows.append(cells)
+        return t.Table(header, rows, line)
+
+    def inlines(self, element: ET.Element) -> list[t.Inline]:
+        nodes: list[t.Inline] = []
+        if element.text:
+            nodes.extend(self._text_nodes(element.text))
+        for child in element:
+            node = self.inline(child)
+            if node is not None:
+                nodes.append(node)
+            if child.tail:
+                nodes.extend(self._text_nodes(child.tail))
+        return t.merge_text(nodes)
+
+    def inline(self, element: ET.Element) -> t.Inline | None:
+        tag = element.tag
+        if tag in ("strong", "b"):
+            return t.Strong(self.inlines(element))
+        if tag in ("em", "i"):
+            return t.Emphasis(self.inlines(element))
+        if tag == "code":
+            return t.Code(html.unescape("".join(element.itertext())))
+        if tag == "a":
+            return t.Link(element.get("href", ""), self.inlines(element), element.get("title", ""))
+        if tag == "img":
+            return t.Image(element.get("src", ""), element.get("alt", ""), element.get("title", ""))
+        if tag == "br":
+            return t.LineBreak()
+        return t.RawInline(ET.tostring(element, encoding="unicode"))
+
+    def _text_nodes(self, text: str) -> list[t.Inline]:
+        nodes: list[t.Inline] = []
+        position = 0
+        for match in PLACEHOLDER.finditer(text):
+            if match.start() > position:
+                nodes.append(t.Text(text[position:match.start()]))
+            raw = self._stashed(int(match.group(1)))
+            if re.fullmatch(r"&#?\w+;", raw):
+                nodes.append(t.Text(html.unescape(raw)))
+            elif not raw.startswith("<!--"):
+                nodes.append(t.RawInline(raw))
+            position = match.end()
+        if position < len(text):
+            nodes.append(t.Text(text[position:]))
+        return nodes
+
+    def _stashed(self, index: int) -> str:
+        if 0 <= index < len(self.stash):
+            return str(self.stash[index])
+        return ""
