@@ -63,6 +63,9 @@ def read_document(source: SourceText, findings: Findings | None = None) -> t.Doc
     findings = findings if findings is not None else Findings(source.name)
     lines = source.text.split("\n")
     meta, body_start = _front_matter(lines)
+    unclosed = _unclosed_fence(lines, body_start)
+    if unclosed:
+        findings.error(unclosed, "code fence opened here is never closed: the rest of the chapter would be read as code")
     md = _new_markdown()
     blocks: list[t.Block] = []
     for group in _groups(lines, body_start):
@@ -99,6 +102,20 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
     return {}, 0
 
 
+def _unclosed_fence(lines: list[str], start: int) -> int:
+    """The 1-based line of a code fence that is never closed, or 0."""
+    opened, marker = 0, ""
+    for index in range(start, len(lines)):
+        fence = FENCE.match(lines[index])
+        if not fence:
+            continue
+        if not opened:
+            opened, marker = index + 1, fence.group(1)
+        elif fence.group(1)[0] == marker[0] and len(fence.group(1)) >= len(marker):
+            opened = 0
+    return opened
+
+
 def _groups(lines: list[str], start: int) -> list[_Group]:
     """Cut lines into groups at blank lines, keeping fenced code and loose lists together."""
     groups: list[_Group] = []
@@ -116,6 +133,10 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
                 pending_blanks = 0
             pending_blanks += 1
             continue
+        if current and in_fence is None and LIST_MARKER.match(line) and not _in_list(current):
+            # a list may interrupt a paragraph (CommonMark); Python-Markdown would read it as text
+            groups.append(_Group(current, first, blanks))
+            current, pending_blanks = [], 0
         if not current:
             if groups and in_fence is None and _continues(groups[-1], line):
                 previous = groups.pop()
@@ -134,6 +155,10 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
     if current:
         groups.append(_Group(current, first, blanks))
     return groups
+
+
+def _in_list(lines: list[str]) -> bool:
+    return bool(LIST_MARKER.match(lines[0])) or lines[0].startswith(("    ", "\t"))
 
 
 def _continues(previous: _Group, line: str) -> bool:

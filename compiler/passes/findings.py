@@ -1,7 +1,9 @@
 """Pass: findings for an editor, never silent changes.
 
-Reports a Latin word standing inside Chinese prose (`功能布局 and 空间布局`) and quotes or
-brackets that do not balance within a paragraph. The tree comes back unchanged.
+Reports an English function word standing inside Chinese prose (`功能布局 and 空间布局`: a
+leftover of translation or editing) and quotes or brackets that do not balance within a
+paragraph. Terms such as `RFID`, `token` or `DeepSeek` are left alone: they are meant. The tree
+comes back unchanged.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from . import PassContext
 from .chars import HAN
 
 LATIN_WORD = re.compile(rf"(?<=[{HAN}])[ \u3000]*\b([a-z]{{2,}})\b[ \u3000]*(?=[{HAN}])")
+FUNCTION_WORDS = set(
+    "and or but nor the of to in on at by for from with as is are was were be not vs via than then "
+    "this that these those it its an into onto per".split()
+)
 PAIRS = {"“": "”", "《": "》", "（": "）", "【": "】", "「": "」", "『": "』", "〔": "〕", "(": ")", "[": "]"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}
 
@@ -20,8 +26,10 @@ CLOSERS = {close: open_ for open_, close in PAIRS.items()}
 def report_findings(doc: t.Document, ctx: PassContext) -> t.Document:
     for line, text in _texts(doc):
         for match in LATIN_WORD.finditer(text):
+            if match.group(1) not in FUNCTION_WORDS:
+                continue
             around = text[max(0, match.start() - 4):match.end() + 4]
-            ctx.findings.warning(line, f"Latin word '{match.group(1)}' inside Chinese prose ({around}): should it be Chinese?")
+            ctx.findings.warning(line, f"English word '{match.group(1)}' inside Chinese prose ({around}): should it be Chinese?")
         problem = unbalanced(text)
         if problem:
             ctx.findings.warning(line, problem)

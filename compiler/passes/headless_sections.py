@@ -3,8 +3,10 @@
 After the overview, each district's report opens with a plain paragraph whose first words name
 the district (`浦东新区围绕…`, `崇明县以…`). No list of place names is used: a candidate is a
 plain paragraph (no bold lead-in) that starts with a two-to-four-character name ending in an
-administrative suffix (新区, 区, 县, 市, 旗, 州, 盟), not followed by another name (`、`, `和`).
-At least two candidates must occur for the chapter to be read as a series of such reports; each
+administrative suffix (新区, 区, 县, 市, 自治县/州/旗), not followed by another name (`、`, `和`),
+and not a common word that merely ends in such a character (社区, 园区, 城市, 上市 …).
+Candidates count only as a series: at least two of them between the same two top-level
+headings (a heading between every pair means the author structured that part already). Each
 gets a recovered heading at the level of the chapter's top sections, so that nesting turns it
 into a section that closes the overview.
 """
@@ -17,12 +19,17 @@ from dataclasses import replace
 from .. import tree as t
 from . import PassContext
 
-SUFFIX = "新区|自治县|自治州|区|县|市|旗|州|盟"
+SUFFIX = "新区|自治县|自治州|自治旗|区|县|市"
 PLACE = re.compile(rf"^([\u4e00-\u9fff]{{2,4}}?)({SUFFIX})(?=[\u4e00-\u9fff“（《])")
 NOT_A_NAME_START = set("各全本该我此每其两几多这那某诸")
 NOT_IN_NAME = set("的和与在对为是了等及或将把被从向以于个年月日")
 NOT_AFTER_NAME = set("、和与及或等区县市")
 MIN_SERIES = 2
+# Words ending in 区 or 市 that name no place: `开源社区…` does not open a district's report.
+COMMON_WORDS = set(
+    "社区 园区 市区 小区 街区 景区 片区 辖区 校区 厂区 军区 灾区 牧区 营区 展区 赛区 分区 专区 禁区 误区 盲区 "
+    "都市 城市 超市 股市 楼市 车市 上市 开市 闹市 门市 夜市 集市 菜市 县市 闭市".split()
+)
 
 
 def place_name(paragraph: t.Paragraph) -> str | None:
@@ -37,6 +44,8 @@ def place_name(paragraph: t.Paragraph) -> str | None:
     stem, name = match.group(1), match.group(0)
     if stem[0] in NOT_A_NAME_START or set(stem) & NOT_IN_NAME:
         return None
+    if stem[-1] + match.group(2)[-1] in COMMON_WORDS and match.group(2) != "新区":
+        return None
     if text[len(name):len(name) + 1] in NOT_AFTER_NAME:
         return None
     return name
@@ -47,11 +56,15 @@ def recover_headless_sections(doc: t.Document, ctx: PassContext) -> t.Document:
         return doc  # already nested: recovery ran before nesting
     levels = [b.level for b in doc.children if isinstance(b, t.Heading) and b.level >= 2]
     level = min(levels) if levels else 2
-    candidates = {}
+    candidates: dict[int, str] = {}
+    series: dict[int, list[int]] = {}  # top-level heading index → candidate indexes after it
+    top = -1
     current = None
     for index, block in enumerate(doc.children):
         if isinstance(block, t.Heading):
             current = block.recovered and t.plain_text(block.children)
+            if block.level <= level and not block.recovered:
+                top = index
             continue
         if isinstance(block, t.Paragraph):
             name = place_name(block)
@@ -59,8 +72,13 @@ def recover_headless_sections(doc: t.Document, ctx: PassContext) -> t.Document:
                 previous = doc.children[index - 1] if index else None
                 if not (isinstance(previous, t.Heading) and previous.recovered):
                     candidates[index] = name
+                    series.setdefault(top, []).append(index)
                 current = name
-    if len(candidates) < MIN_SERIES:
+    for members in series.values():
+        if len(members) < MIN_SERIES:
+            for index in members:
+                del candidates[index]
+    if not candidates:
         return doc
     children: list[t.Block] = []
     for index, block in enumerate(doc.children):

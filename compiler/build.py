@@ -1,0 +1,116 @@
+"""The build: read → normalise → render, writing outputs so a failed build changes nothing.
+
+Every output is written to a temporary file beside its target; only when all of them are
+complete are they renamed into place, so an earlier good build survives a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import tree as t
+from .diagnostics import EXIT_FAILURE, EXIT_USAGE, Findings, ReportError
+from .layouts import LAYOUTS_DIR, load_layout
+from .passes import normalise
+from .reader import read_document
+from .source import SourceText, read_source
+
+FORMATS = ("pdf", "epub", "html")
+DEFAULT_FORMATS = ("pdf", "epub")
+
+
+@dataclass
+class Compiled:
+    source: SourceText
+    doc: t.Document
+    findings: Findings
+
+
+@dataclass
+class BuildResult:
+    outputs: dict[str, Path] = field(default_factory=dict)
+    findings: Findings | None = None
+    pages: int = 0
+
+
+def compile_source(path: str | Path) -> Compiled:
+    """Read and normalise one chapter; findings are collected, not raised."""
+    source = read_source(path)
+    findings = Findings(source.name)
+    if source.encoding == "gb18030":
+        findings.info(1, "file is not UTF-8; read as GB18030")
+    doc = normalise(read_document(source, findings), findings)
+    return Compiled(source, doc, findings)
+
+
+def build_date(source: SourceText) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the source file's time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except ValueError:
+            raise ReportError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds", EXIT_USAGE) from None
+    return datetime.fromtimestamp(int(source.path.stat().st_mtime), tz=timezone.utc)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ReportError(f"unknown format '{','.join(unknown) or text}' (choose from {', '.join(FORMATS)})", EXIT_USAGE)
+    return formats
+
+
+def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, layout_name: str = "yearbook") -> BuildResult:
+    from .fonts import check_fonts
+    from .render.epub import book_identifier, epub_bytes
+    from .render.html import render_print_html
+    from .render.pdf import write_pdf
+
+    layout = load_layout(layout_name)
+    compiled = compile_source(path)
+    if compiled.findings.has_errors:
+        first = next(f for f in compiled.findings.sorted() if f.level == "error")
+        raise ReportError(f"{first} (build stopped; run 'reportc check' for all findings)", EXIT_FAILURE)
+    source, doc = compiled.source, compiled.doc
+    outdir = Path(outdir)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"{outdir}: cannot create the output folder ({exc.strerror or exc})", EXIT_USAGE) from None
+    result = BuildResult(findings=compiled.findings)
+    date = build_date(source)
+    with ExitStack() as cleanup:
+        staged: dict[str, tuple[Path, Path]] = {}
+
+        def stage(fmt: str) -> Path:
+            handle, name = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=f".{fmt}.part", dir=outdir)
+            os.close(handle)
+            temp = Path(name)
+            temp.chmod(0o644)
+            cleanup.callback(lambda: temp.unlink(missing_ok=True))
+            staged[fmt] = (temp, outdir / f"{source.stem}.{fmt}")
+            return temp
+
+        html = None
+        if "pdf" in formats or "html" in formats:
+            html = render_print_html(doc, layout)
+        if "html" in formats:
+            stage("html").write_text(html, encoding="utf-8")
+        if "pdf" in formats:
+            check_fonts()
+            roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", source.path.resolve().parent]
+            result.pages = write_pdf(html, stage("pdf"), base_dir=source.path.parent, allowed_roots=roots,
+                                     identifier=book_identifier(doc, source.stem))
+        if "epub" in formats:
+            stage("epub").write_bytes(epub_bytes(doc, layout, stem=source.stem, date=date))
+        for fmt, (temp, target) in staged.items():
+            os.replace(temp, target)
+            result.outputs[fmt] = target
+    return result

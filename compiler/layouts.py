@@ -1,0 +1,70 @@
+"""Layouts: a folder of Jinja2 templates, CSS and `layout.toml` under `layouts/<name>/`.
+
+A layout is data. Python only finds the folder, reads its `layout.toml` and gives its templates
+the tree; a user makes a new layout by copying a folder, without touching Python.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import tree as t
+from .diagnostics import EXIT_USAGE, ReportError
+
+LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
+
+
+@dataclass
+class Layout:
+    name: str
+    folder: Path
+    config: dict
+    env: jinja2.Environment
+
+    def strings(self, language: str) -> dict[str, str]:
+        table = self.config.get("strings", {})
+        return table.get(language) or table.get(language.split("-")[0]) or table.get("zh-Hans", {})
+
+    def stylesheets(self, output: str) -> list[Path]:
+        return [self.folder / name for name in self.config.get(output, {}).get("stylesheets", [])]
+
+    def template(self, output: str) -> jinja2.Template:
+        return self.env.get_template(self.config[output]["template"])
+
+
+def load_layout(name_or_path: str) -> Layout:
+    """A layout by name (a folder in `layouts/`) or by the path of a layout folder."""
+    folder = Path(name_or_path)
+    if not (folder / "layout.toml").is_file():
+        folder = LAYOUTS_DIR / name_or_path
+    config_file = folder / "layout.toml"
+    if not config_file.is_file():
+        known = ", ".join(sorted(p.name for p in LAYOUTS_DIR.iterdir() if (p / "layout.toml").is_file()))
+        raise ReportError(f"layout '{name_or_path}' not found (known layouts: {known})", EXIT_USAGE)
+    try:
+        config = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ReportError(f"{config_file}: {exc}", EXIT_USAGE) from None
+    for output in ("print", "epub"):
+        if "template" not in config.get(output, {}):
+            raise ReportError(f"{config_file}: [{output}] needs a 'template'", EXIT_USAGE)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["kind"] = lambda node: type(node).__name__.lower()
+    env.filters["safe_href"] = _safe_href
+    env.tests["section"] = lambda node: isinstance(node, t.Section)
+    return Layout(config.get("name", folder.name), folder, config, env)
+
+
+def _safe_href(href: str) -> bool:
+    """Links that may be followed: the web, mail, and anchors inside the document."""
+    lowered = href.strip().lower()
+    return lowered.startswith(("http://", "https://", "mailto:", "#"))

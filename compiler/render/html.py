@@ -1,0 +1,40 @@
+"""Rendering the tree to HTML through the layout's templates: the page HTML that WeasyPrint
+lays out, and the XHTML body of the EPUB's content document. Reads only the tree."""
+
+from __future__ import annotations
+
+from .. import __version__
+from .. import tree as t
+from ..layouts import Layout
+
+
+def _parts(doc: t.Document) -> tuple[list[t.Block], list[t.Block]]:
+    """Front matter (blocks before the first section) and the body (from the first section on)."""
+    for index, block in enumerate(doc.children):
+        if isinstance(block, t.Section):
+            return doc.children[:index], doc.children[index:]
+    return [], doc.children
+
+
+def _context(doc: t.Document, layout: Layout, output: str) -> dict:
+    front, body = _parts(doc)
+    return {
+        "doc": doc,
+        "title": t.plain_text(doc.title),
+        "front": front,
+        "body": body,
+        "sections": [b for b in doc.children if isinstance(b, t.Section)],
+        "strings": layout.strings(doc.language),
+        "version": __version__,
+        "stylesheets": [path.read_text(encoding="utf-8") for path in layout.stylesheets(output)],
+    }
+
+
+def render_print_html(doc: t.Document, layout: Layout) -> str:
+    """The whole HTML page for WeasyPrint, styles inlined so it renders the same on its own."""
+    return layout.template("print").render(_context(doc, layout, "print"))
+
+
+def render_epub_body(doc: t.Document, layout: Layout) -> str:
+    """The body markup of the chapter's EPUB content document (XHTML-compatible)."""
+    return layout.template("epub").render(_context(doc, layout, "epub"))

@@ -1,0 +1,52 @@
+"""PDF output: WeasyPrint lays out the page HTML and writes the PDF.
+
+WeasyPrint may read only files under the folders the build allows (the layout, the fonts and
+the source's own folder): every other URL — the network, `file://` elsewhere — is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from ..diagnostics import EXIT_FAILURE, ReportError
+
+
+def make_url_fetcher(allowed_roots: list[Path]):
+    """A WeasyPrint URL fetcher that reads `data:` URLs and files under `allowed_roots` only."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    roots = [root.resolve() for root in allowed_roots]
+
+    class ConfinedFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in roots):
+                    raise ValueError(f"refused: {path} is outside the allowed folders")
+            return super().fetch(url, headers)
+
+    return ConfinedFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
+def write_pdf(html: str, target: Path, *, base_dir: Path, allowed_roots: list[Path], identifier: str) -> int:
+    """Lay out `html` and write the PDF to `target`; returns the number of pages."""
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = HTML(
+        string=html,
+        base_url=str(base_dir.resolve()) + "/",
+        url_fetcher=make_url_fetcher(allowed_roots),
+    ).render()
+    try:
+        document.write_pdf(
+            target,
+            pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
+        )
+    except OSError as exc:
+        raise ReportError(f"{target}: cannot write the PDF ({exc.strerror or exc})", EXIT_FAILURE) from None
+    return len(document.pages)

