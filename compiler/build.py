@@ -71,7 +71,8 @@ def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMAT
     from .fonts import check_fonts
     from .render.epub import book_identifier, epub_bytes
     from .render.html import render_print_html
-    from .render.pdf import write_pdf
+    from .render.pages import mark_pages, page_starts
+    from .render.pdf import lay_out, write_pdf
 
     layout = load_layout(layout_name)
     compiled = compile_source(path)
@@ -98,18 +99,20 @@ def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMAT
             staged[fmt] = (temp, outdir / f"{source.stem}.{fmt}")
             return temp
 
-        html = None
-        if "pdf" in formats or "html" in formats:
-            html = render_print_html(doc, layout)
+        html = render_print_html(doc, layout)
         if "html" in formats:
             stage("html").write_text(html, encoding="utf-8")
-        if "pdf" in formats:
+        if "pdf" in formats or "epub" in formats:
+            # the EPUB cites the print edition's pages, so it needs the layout too
             check_fonts()
             roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", source.path.resolve().parent]
-            result.pages = write_pdf(html, stage("pdf"), base_dir=source.path.parent, allowed_roots=roots,
-                                     identifier=book_identifier(doc, source.stem))
+            pages, html_root = lay_out(html, base_dir=source.path.parent, allowed_roots=roots)
+            result.pages = len(pages.pages)
+        if "pdf" in formats:
+            write_pdf(pages, stage("pdf"), identifier=book_identifier(doc, source.stem))
         if "epub" in formats:
-            stage("epub").write_bytes(epub_bytes(doc, layout, stem=source.stem, date=date))
+            marked = mark_pages(doc, page_starts(pages, html_root, doc))
+            stage("epub").write_bytes(epub_bytes(marked, layout, stem=source.stem, date=date, page_source=True))
         for fmt, (temp, target) in staged.items():
             os.replace(temp, target)
             result.outputs[fmt] = target

@@ -60,13 +60,20 @@ class RawInline:
 
 
 @dataclass
+class PageBreak:
+    """Where a page of the print edition begins (set by the renderer from the PDF's layout)."""
+
+    label: str
+
+
+@dataclass
 class RunIn:
     """A bold lead-in that opens a paragraph (`**推进区县创新发展。**…`): part of the paragraph."""
 
     children: list["Inline"]
 
 
-Inline = Union[Text, Strong, Emphasis, Code, Link, Image, LineBreak, RawInline, RunIn]
+Inline = Union[Text, Strong, Emphasis, Code, Link, Image, LineBreak, RawInline, RunIn, PageBreak]
 
 # ---------------------------------------------------------------- block nodes
 
@@ -85,6 +92,7 @@ class Paragraph:
     children: list[Inline]
     line: int
     blank_lines_before: int = 0
+    ident: str = ""
 
 
 @dataclass
@@ -204,6 +212,8 @@ def plain_text(nodes: list[Inline] | Inline) -> str:
         return nodes.alt
     if isinstance(nodes, LineBreak):
         return "\n"
+    if isinstance(nodes, PageBreak):
+        return ""
     if isinstance(nodes, RawInline):
         return nodes.html
     return plain_text(nodes.children)

@@ -29,8 +29,9 @@ def nest_sections(doc: t.Document, ctx: PassContext) -> t.Document:
 
 
 def assign_ids(doc: t.Document, ctx: PassContext) -> t.Document:
-    """Stable ids from document order: `s1`, `s2`, … for sections, `c1`, … for callouts."""
-    counters = {"s": 0, "c": 0}
+    """Stable ids from document order: `s1`, … for sections, `c1`, … for callouts, `p1`, … for
+    paragraphs (the EPUB's page markers and citations point at these)."""
+    counters = {"s": 0, "c": 0, "p": 0}
 
     def visit(blocks: list[t.Block]) -> list[t.Block]:
         out = []
@@ -42,8 +43,14 @@ def assign_ids(doc: t.Document, ctx: PassContext) -> t.Document:
             elif isinstance(block, t.Callout):
                 counters["c"] += 1
                 block = replace(block, ident=f"c{counters['c']}")
+            elif isinstance(block, t.Paragraph):
+                counters["p"] += 1
+                block = replace(block, ident=f"p{counters['p']}")
             elif isinstance(block, t.BlockQuote):
                 block = replace(block, children=visit(block.children))
+            elif isinstance(block, t.BulletList):
+                items = [replace(item, children=visit(item.children)) for item in block.items]
+                block = replace(block, items=items)
             out.append(block)
         return out
 

@@ -11,7 +11,6 @@ import io
 import uuid
 import zipfile
 from datetime import datetime, timezone
-from pathlib import Path
 
 from .. import tree as t
 from ..layouts import Layout
@@ -38,12 +37,58 @@ def _toc(sections: list[t.Section]):
     return entries
 
 
-def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime) -> bytes:
+def _accessibility(book, doc: t.Document, strings: dict[str, str], *, has_pages: bool) -> None:
+    """EPUB Accessibility 1.1 metadata, claiming only what this book has."""
+    images = [node for node in _all_inlines(doc) if isinstance(node, t.Image)]
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if has_pages:
+        features += ["pageNavigation", "printPageNumbers"]
+    if images and all(image.alt.strip() for image in images):
+        features.append("alternativeText")
+    modes = ["textual"] + (["visual"] if images else [])
+    for mode in modes:
+        book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
+    book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    for feature in features:
+        book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
+    summary = strings["a11y_summary"] + (strings["a11y_summary_pages"] if has_pages else "")
+    book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+    book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"})
+
+
+def _all_inlines(doc: t.Document):
+    """Every inline node of the document, titles included (order not kept)."""
+    runs = [doc.title]
+    for block in t.walk_blocks(doc.children):
+        if isinstance(block, (t.Paragraph, t.Heading)):
+            runs.append(block.children)
+        elif isinstance(block, (t.Callout, t.Section)):
+            runs.append(block.title)
+            if isinstance(block, t.Callout):
+                runs.append(block.children)
+        elif isinstance(block, t.KeyPoints):
+            runs.extend(block.items)
+        elif isinstance(block, t.Table):
+            runs.extend(block.header)
+            runs.extend(cell for row in block.rows for cell in row)
+    stack = [node for run in runs for node in run]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(getattr(node, "children", []))
+
+
+def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, page_source: bool = False) -> bytes:
+    """The EPUB of `doc`. With `page_source`, the tree's PageBreak nodes are the print edition's
+    pages: the book gets a page list and names the PDF edition as their source."""
     from ebooklib import epub
 
     title = t.plain_text(doc.title)
+    strings = layout.strings(doc.language)
+    identifier = book_identifier(doc, stem)
     book = epub.EpubBook()
-    book.set_identifier(book_identifier(doc, stem))
+    book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(doc.language)
     book.add_metadata("DC", "date", date.strftime("%Y-%m-%d"))
@@ -51,6 +96,12 @@ def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime) ->
         book.add_author(doc.meta["author"])
     if doc.meta.get("publisher"):
         book.add_metadata("DC", "publisher", doc.meta["publisher"])
+    has_pages = page_source and any(isinstance(node, t.PageBreak) for node in _all_inlines(doc))
+    if has_pages:
+        edition = f"{title} ({strings['print_edition']}, PDF)"
+        book.add_metadata("DC", "source", edition)
+        book.add_metadata(None, "meta", edition, {"property": "pageBreakSource"})
+    _accessibility(book, doc, strings, has_pages=has_pages)
 
     styles = []
     for index, path in enumerate(layout.stylesheets("epub")):
@@ -70,13 +121,23 @@ def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime) ->
     book.toc = [(epub.Section(title, chapter_link), _toc(sections))] if sections else [
         epub.Link(chapter_link, title, "chapter")
     ]
+    book.guide = [
+        {"type": "toc", "href": "nav.xhtml", "title": strings["contents"]},
+        {"type": "text", "href": CHAPTER_FILE, "title": title},
+    ]
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav()
-    book.add_item(nav)
+    book.add_item(epub.EpubNav(title=strings["contents"]))
     book.spine = ["nav", chapter]
 
     raw = io.BytesIO()
-    epub.write_epub(raw, book, {"mtime": date, "play_order": {"enabled": False}})
+    options = {
+        "mtime": date,
+        "play_order": {"enabled": False},
+        "epub3_pages": has_pages,
+        "pages_title": strings["pages"],
+        "landmark_title": strings["landmarks"],
+    }
+    epub.write_epub(raw, book, options)
     return repack(raw.getvalue(), date)
 
 
@@ -99,5 +160,3 @@ def repack(data: bytes, date: datetime) -> bytes:
     return out.getvalue()
 
 
-def write_epub(doc: t.Document, layout: Layout, target: Path, *, stem: str, date: datetime) -> None:
-    target.write_bytes(epub_bytes(doc, layout, stem=stem, date=date))

@@ -32,21 +32,18 @@ def make_url_fetcher(allowed_roots: list[Path]):
     return ConfinedFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
-def write_pdf(html: str, target: Path, *, base_dir: Path, allowed_roots: list[Path], identifier: str) -> int:
-    """Lay out `html` and write the PDF to `target`; returns the number of pages."""
+def lay_out(html: str, *, base_dir: Path, allowed_roots: list[Path]):
+    """WeasyPrint's laid-out pages for `html`, and the HTML element tree they were made from."""
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = HTML(
-        string=html,
-        base_url=str(base_dir.resolve()) + "/",
-        url_fetcher=make_url_fetcher(allowed_roots),
-    ).render()
+    page_html = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=make_url_fetcher(allowed_roots))
+    return page_html.render(), page_html.etree_element
+
+
+def write_pdf(document, target: Path, *, identifier: str) -> None:
+    """Write laid-out pages to `target` as PDF, with an /ID derived from `identifier`."""
     try:
-        document.write_pdf(
-            target,
-            pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
-        )
+        document.write_pdf(target, pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode())
     except OSError as exc:
         raise ReportError(f"{target}: cannot write the PDF ({exc.strerror or exc})", EXIT_FAILURE) from None
-    return len(document.pages)
