@@ -64,7 +64,9 @@ def load_layout(name_or_path: str) -> Layout:
     return Layout(config.get("name", folder.name), folder, config, env)
 
 
-def _safe_href(href: str) -> bool:
-    """Links that may be followed: the web, mail, and anchors inside the document."""
+def _safe_href(href: str, anchors=frozenset()) -> bool:
+    """Links that may be followed: the web, mail, and anchors that exist in the document."""
     lowered = href.strip().lower()
-    return lowered.startswith(("http://", "https://", "mailto:", "#"))
+    if lowered.startswith("#"):
+        return href.strip()[1:] in anchors
+    return lowered.startswith(("http://", "https://", "mailto:"))

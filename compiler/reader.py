@@ -29,6 +29,8 @@ LIST_MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])[ \t]")
 INDENTED = re.compile(r"^( {2,}|\t)")
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+# fenced_code stashes its block as finished HTML; it is read back into a CodeBlock
+STASHED_CODE = re.compile(r'^\s*<pre(?:\s[^>]*)?><code(?:\s+class="(?:language-)?([^"]*)")?[^>]*>(.*)</code></pre>\s*$', re.S)
 
 
 @dataclass
@@ -200,8 +202,7 @@ class _Converter:
 
     def line_of(self, element: ET.Element) -> int:
         """The first line at or after the last placed block whose text starts this element's."""
-        probe = "".join(element.itertext()).strip()[:8]
-        probe = PLACEHOLDER.sub("", probe)
+        probe = PLACEHOLDER.sub("", "".join(element.itertext())).strip()[:8]
         if probe:
             for offset in range(self.search_from, len(self.group.lines)):
                 if probe[:4] in self.group.lines[offset]:
@@ -220,6 +221,9 @@ class _Converter:
                 raw = self._stashed(int(PLACEHOLDER.fullmatch(whole).group(1)))
                 if raw.lstrip().startswith("<!--"):
                     return None  # comments are the author's notes, not content
+                code = STASHED_CODE.match(raw)
+                if code:
+                    return t.CodeBlock(html.unescape(code.group(2)).rstrip("\n"), line, code.group(1) or "")
                 return t.RawBlock(raw.strip("\n"), line)
             return t.Paragraph(self.inlines(element), line)
         if tag in ("ul", "ol"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .. import __version__
 from .. import tree as t
 from ..layouts import Layout
+from .pages import inline_targets
 
 
 def _parts(doc: t.Document) -> tuple[list[t.Block], list[t.Block]]:
@@ -26,8 +27,18 @@ def _context(doc: t.Document, layout: Layout, output: str) -> dict:
         "sections": [b for b in doc.children if isinstance(b, t.Section)],
         "strings": layout.strings(doc.language),
         "version": __version__,
+        "anchors": _anchors(doc),
         "stylesheets": [path.read_text(encoding="utf-8") for path in layout.stylesheets(output)],
     }
+
+
+def _anchors(doc: t.Document) -> frozenset[str]:
+    """Every id the rendered chapter has, so in-document links to anything else are dropped."""
+    ids = set(inline_targets(doc))
+    for block in t.walk_blocks(doc.children):
+        if isinstance(block, (t.Section, t.Callout)):
+            ids.add(block.ident)
+    return frozenset(ids)
 
 
 def render_print_html(doc: t.Document, layout: Layout) -> str:

@@ -24,7 +24,7 @@ class PageStart:
     offset: int  # characters (whitespace not counted) of that element's text before the page
 
 
-def _inline_targets(doc: t.Document) -> dict[str, tuple]:
+def inline_targets(doc: t.Document) -> dict[str, tuple]:
     """Element id → where its inline content lives in the tree, as a path the marker can follow."""
     targets: dict[str, tuple] = {"chapter": ("title",)}
 
@@ -56,7 +56,7 @@ def page_starts(document, html_root, doc: t.Document) -> list[PageStart]:
     """Where each laid-out page begins, for the pages WeasyPrint rendered from `html_root`."""
     from weasyprint.formatting_structure import boxes
 
-    known = _inline_targets(doc)
+    known = inline_targets(doc)
     parents = {child: parent for parent in html_root.iter() for child in parent}
     consumed: dict[str, int] = {}
     starts: list[PageStart] = []
@@ -98,7 +98,7 @@ def _nearest_id(element, parents, known) -> str | None:
 
 def mark_pages(doc: t.Document, starts: list[PageStart]) -> t.Document:
     """A copy of the tree with a PageBreak inline node where each page begins."""
-    targets = _inline_targets(doc)
+    targets = inline_targets(doc)
     by_target: dict[tuple, list[PageStart]] = {}
     for start in starts:
         by_target.setdefault(targets[start.element_id], []).append(start)
