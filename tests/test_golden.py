@@ -1,0 +1,88 @@
+"""Golden-file test of the whole normalisation on the sample, and pipeline-level properties.
+
+`compiler.tree.dump` of the normalised sample must equal tests/golden/sample.tree.txt. To
+rebuild the golden file after an intended change, run with REPORTC_UPDATE_GOLDEN=1 (the test
+then rewrites the file and passes), and review the diff before committing it.
+
+Also: the pipeline's order, normalise applied twice equals once, and the sample's findings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+
+from compiler import tree as t
+from compiler.diagnostics import Findings
+from compiler.passes import normalise, pipeline
+
+from helpers import GOLDEN, messages, read_sample
+
+
+def normalised_sample() -> tuple[t.Document, Findings]:
+    doc, findings = read_sample()
+    return normalise(doc, findings), findings
+
+
+def test_normalised_sample_matches_the_golden_file():
+    actual = t.dump(normalised_sample()[0])
+    if os.environ.get("REPORTC_UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(actual, encoding="utf-8")
+        return
+    assert GOLDEN.exists(), f"{GOLDEN} is missing: run with REPORTC_UPDATE_GOLDEN=1 to create it"
+    expected = GOLDEN.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+                "golden/sample.tree.txt", "actual", n=2,
+            )
+        )
+        raise AssertionError(f"normalised sample differs from the golden file:\n{diff[:6000]}")
+
+
+def test_golden_file_has_the_expected_structure():
+    lines = GOLDEN.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Document lang=zh-Hans title='第十一章 区县科技创新' line=3"
+    assert lines[1] == "  KeyPoints line=5"
+    assert sum("recovered=True" in line for line in lines) == 18
+    assert sum(line.startswith("    Callout ") for line in lines) == 18
+    assert sum(line.startswith("  Section ") for line in lines) == 19
+    assert sum(line.startswith("    Section ") for line in lines) == 1
+
+
+def test_normalise_twice_equals_once():
+    once, _ = normalised_sample()
+    twice = normalise(once, Findings("again"))
+    assert t.dump(twice) == t.dump(once)
+
+
+def test_normalise_gives_the_sample_findings():
+    _, findings = normalised_sample()
+    assert sorted(messages(findings)) == [
+        (118, "warning", "English word 'and' inside Chinese prose (功能布局 and 空间布局): should it be Chinese?"),
+        (234, "info", "paragraph split by a sidebar rejoined with line 228"),
+    ]
+
+
+def test_normalise_does_not_mutate_the_reader_output():
+    doc, findings = read_sample()
+    before = t.dump(doc)
+    normalise(doc, findings)
+    assert t.dump(doc) == before
+
+
+def test_pipeline_order():
+    assert [step.__name__ for step in pipeline()] == [
+        "drop_stray_whitespace",
+        "make_callouts",
+        "rejoin_split_paragraphs",
+        "make_key_points",
+        "mark_run_ins",
+        "full_width_punctuation",
+        "recover_headless_sections",
+        "nest_sections",
+        "assign_ids",
+        "report_findings",
+    ]
