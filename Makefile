@@ -6,20 +6,26 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
 	default-jre-headless poppler-utils qpdf
+# only the tests need these: Chromium for DAISY Ace
+TEST_DEBIAN_PACKAGES := chromium
+ACE := tools/ace
 
-.PHONY: build test setup system-packages clean
+.PHONY: build test setup test-setup system-packages test-system-packages clean
 
 build: setup
 	$(VENV)/bin/reportc build $(SAMPLE) -o build
 
-test: setup
+test: test-setup
 	$(VENV)/bin/pytest -q
 
 setup: system-packages $(VENV)/.installed
 
+test-setup: setup test-system-packages $(ACE)/node_modules/.installed
+
 # Debian packages: installed only when one is missing (needs root, as on the CI machine).
-system-packages:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+system-packages test-system-packages:
+	@packages="$(if $(filter test-%,$@),$(TEST_DEBIAN_PACKAGES),$(DEBIAN_PACKAGES))"; \
+	missing=""; for p in $$packages; do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -31,6 +37,16 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+# DAISY Ace (tests/test_ace.py, via tools/ace/run-ace), at the versions pinned in tools/ace's
+# package-lock.json. Chromium is Debian's (above): puppeteer must not download a browser.
+# The stamp lives in node_modules, so deleting that folder re-installs.
+$(ACE)/node_modules/.installed: $(ACE)/package.json $(ACE)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: Ace needs Node.js >= 20 with npm" >&2; exit 1; }
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' || \
+		{ echo "Ace needs Node.js >= 20, this is $$(node --version)" >&2; exit 1; }
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix $(ACE) --no-audit --no-fund --loglevel=error
 	touch $@
 
 clean:

@@ -119,35 +119,44 @@ def _unclosed_fence(lines: list[str], start: int) -> int:
 
 
 def _groups(lines: list[str], start: int) -> list[_Group]:
-    """Cut lines into groups at blank lines, keeping fenced code and loose lists together."""
+    """Cut lines into groups at blank lines, keeping fenced code, HTML comments and loose
+    lists together."""
     groups: list[_Group] = []
     current: list[str] = []
     first = 0
     blanks = 0
     pending_blanks = 0
     in_fence: str | None = None
+    in_comment = False
     for index in range(start, len(lines)):
         line = lines[index]
-        if in_fence is None and BLANK.match(line):
+        held_open = in_fence is not None or in_comment
+        if not held_open and BLANK.match(line):
             if current:
                 groups.append(_Group(current, first, blanks))
                 current = []
                 pending_blanks = 0
             pending_blanks += 1
             continue
-        if current and in_fence is None and LIST_MARKER.match(line) and not _in_list(current):
+        if current and not held_open and LIST_MARKER.match(line) and not _in_list(current):
             # a list may interrupt a paragraph (CommonMark); Python-Markdown would read it as text
             groups.append(_Group(current, first, blanks))
             current, pending_blanks = [], 0
         if not current:
-            if groups and in_fence is None and _continues(groups[-1], line):
+            if groups and not held_open and _continues(groups[-1], line):
                 previous = groups.pop()
                 current = previous.lines + [""] * pending_blanks
                 first, blanks = previous.first_line, previous.blank_lines_before
             else:
                 first, blanks = index + 1, pending_blanks
         current.append(line)
-        fence = FENCE.match(line)
+        if in_fence is None:
+            if in_comment:
+                in_comment = "-->" not in line
+            else:
+                opened = line.rfind("<!--")
+                in_comment = opened >= 0 and "-->" not in line[opened:]
+        fence = None if in_comment else FENCE.match(line)
         if fence:
             marker = fence.group(1)
             if in_fence is None:
@@ -157,6 +166,20 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
     if current:
         groups.append(_Group(current, first, blanks))
     return groups
+
+
+def _two_space_lists(lines: list[str]) -> list[str]:
+    """A list written with 2-space indentation, re-indented to the 4 spaces Python-Markdown reads.
+
+    CommonMark continues an item at the indentation of its text (2 for `- `); Python-Markdown
+    needs 4, and would cut the list at a 2-space continuation paragraph or nested list."""
+    if not LIST_MARKER.match(lines[0]):
+        return lines
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    if all(n % 2 == 0 for n in indents) and any(n % 4 for n in indents):
+        return [" " * (2 * (len(line) - len(line.lstrip(" ")))) + line.lstrip(" ") if line.strip() else line
+                for line in lines]
+    return lines
 
 
 def _in_list(lines: list[str]) -> bool:
@@ -176,7 +199,7 @@ def _continues(previous: _Group, line: str) -> bool:
 def _parse_group(md: markdown.Markdown, group: _Group) -> list[t.Block]:
     md.reset()
     md.captured_root = None
-    md.convert("\n".join(group.lines))
+    md.convert("\n".join(_two_space_lists(group.lines)))
     root = md.captured_root
     if root is None:
         return []
@@ -200,19 +223,23 @@ class _Converter:
         self.group = group
         self.search_from = 0
 
-    def line_of(self, element: ET.Element) -> int:
-        """The first line at or after the last placed block whose text starts this element's."""
+    def line_of(self, element: ET.Element, *, container: bool = False) -> int:
+        """The first line at or after the last placed block whose text starts this element's.
+
+        A container (list, quote, list item holding blocks) shares its line with its first
+        child, so finding it does not move the search on."""
         probe = PLACEHOLDER.sub("", "".join(element.itertext())).strip()[:8]
         if probe:
             for offset in range(self.search_from, len(self.group.lines)):
                 if probe[:4] in self.group.lines[offset]:
-                    self.search_from = offset + 1
+                    if not container:
+                        self.search_from = offset + 1
                     return self.group.first_line + offset
         return self.group.first_line + min(self.search_from, len(self.group.lines) - 1)
 
     def block(self, element: ET.Element) -> t.Block | None:
         tag = element.tag
-        line = self.line_of(element)
+        line = self.line_of(element, container=tag in ("ul", "ol", "blockquote"))
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             return t.Heading(int(tag[1]), self.inlines(element), line)
         if tag == "p":
@@ -221,6 +248,8 @@ class _Converter:
                 raw = self._stashed(int(PLACEHOLDER.fullmatch(whole).group(1)))
                 if raw.lstrip().startswith("<!--"):
                     return None  # comments are the author's notes, not content
+                if re.fullmatch(r"&#?\w+;", raw.strip()):
+                    return t.Paragraph([t.Text(html.unescape(raw.strip()))], line)
                 code = STASHED_CODE.match(raw)
                 if code:
                     return t.CodeBlock(html.unescape(code.group(2)).rstrip("\n"), line, code.group(1) or "")
@@ -248,9 +277,10 @@ class _Converter:
         return t.RawBlock(ET.tostring(element, encoding="unicode"), line)
 
     def list_item(self, li: ET.Element) -> t.ListItem:
-        line = self.line_of(li)
         block_tags = {"p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table"}
-        if any(child.tag in block_tags for child in li):
+        holds_blocks = any(child.tag in block_tags for child in li)
+        line = self.line_of(li, container=holds_blocks and not (li.text or "").strip())
+        if holds_blocks:
             children: list[t.Block] = []
             loose = (li.text or "").strip()
             if loose:

@@ -59,11 +59,6 @@ def test_meant_terms_and_latin_text_give_no_finding(body):
     assert findings_for(body + "\n") == []
 
 
-@pytest.mark.xfail(
-    reason="findings bug: LATIN_WORD uses \\b, and Han characters are \\w in Python's re, so a "
-    "function word written without spaces (`功能布局and空间布局`) has no word boundary and is missed",
-    strict=True,
-)
 def test_english_word_touching_han_without_spaces_is_reported():
     assert findings_for("结合功能布局and空间布局。\n") == [(3, "warning", english("and", "功能布局and空间布局"))]
 

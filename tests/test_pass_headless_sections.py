@@ -154,12 +154,6 @@ def test_districts_that_each_have_their_own_top_heading_are_left_alone():
     assert out == before
 
 
-@pytest.mark.xfail(
-    reason="headless_sections bug: a paragraph right after a real (non-recovered) ### heading that "
-    "names the district still counts as a candidate (only top-level headings split series), so a "
-    "duplicate level-2 recovered heading is inserted after each ### heading",
-    strict=True,
-)
 def test_districts_under_their_own_subheadings_get_no_duplicate_sections():
     out, before = recover(
         "### 海淀区\n\n海淀区围绕中关村。\n\n### 朝阳区\n\n朝阳区以国际化。\n", prefix="# T\n\n## 各区县\n\n"

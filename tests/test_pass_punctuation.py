@@ -136,11 +136,6 @@ def test_code_and_raw_html_are_left_alone():
     ]
 
 
-@pytest.mark.xfail(
-    reason="punctuation bug: _text_nodes/_rebuild do not enter t.Link, so Chinese link text keeps "
-    "its ASCII comma ('上海,北京')",
-    strict=True,
-)
 def test_link_text_is_fixed():
     assert fixed("[上海,北京](http://x.cn/a,b)") == [t.Link("http://x.cn/a,b", [t.Text("上海，北京")])]
 

@@ -85,11 +85,6 @@ def test_hard_line_break_is_kept():
     assert tidy("上海  \n北京\n").children == [para(3, t.Text("上海"), t.LineBreak(), t.Text("北京"))]
 
 
-@pytest.mark.xfail(
-    reason="whitespace bug: _join_soft_breaks sees the newline after <br> at the start of a Text node "
-    "(no character before it) and turns it into a space: 'hello', LineBreak, ' world'",
-    strict=True,
-)
 def test_hard_line_break_before_latin_leaves_no_leading_space():
     assert tidy("hello  \nworld\n").children == [para(3, t.Text("hello"), t.LineBreak(), t.Text("world"))]
 

@@ -86,11 +86,6 @@ def test_sample_key_point_list_starts_on_line_5_with_five_items(sample):
     ]
 
 
-@pytest.mark.xfail(
-    reason="reader bug: _Converter.line_of — the <ul> consumes its first line, so the first list "
-    "item falls back to the next line (item 1 gets line 6, not 5)",
-    strict=True,
-)
 def test_sample_key_point_items_carry_their_own_source_lines(sample):
     doc, _ = sample
     assert [item.line for item in doc.children[0].items] == [5, 6, 7, 8, 9]
@@ -301,22 +296,12 @@ def test_loose_list_item_with_four_space_continuation_paragraph_stays_one_list()
     assert paragraph_texts(items[1].children) == ["二", "续段"]
 
 
-@pytest.mark.xfail(
-    reason="reader: _groups keeps a 2-space-indented continuation with the list (INDENTED accepts "
-    "2 spaces) but Python-Markdown needs 4, so the list is cut into BulletList + Paragraph + BulletList",
-    strict=True,
-)
 def test_loose_list_item_with_two_space_continuation_paragraph_stays_one_list():
     doc, _ = read("# T\n\n- 一\n\n- 二\n\n  续段\n\n- 三\n\n后文。\n")
     assert kinds(doc.children) == ["BulletList", "Paragraph"]
     assert paragraph_texts(doc.children[0].items[1].children) == ["二", "续段"]
 
 
-@pytest.mark.xfail(
-    reason="reader bug: _Converter.line_of — a loose list item's paragraph is searched for after "
-    "the item's own line, so it falls back to the next line (3, 5 → paragraphs on 4, 6)",
-    strict=True,
-)
 def test_loose_list_item_paragraphs_carry_the_item_line():
     doc, _ = read("# T\n\n- 一\n\n- 二\n\n- 三\n")
     assert [item.children[0].line for item in doc.children[0].items] == [3, 5, 7]
@@ -327,11 +312,6 @@ def test_tight_list_item_lines():
     assert [item.line for item in doc.children[0].items] == [3, 4, 5]
 
 
-@pytest.mark.xfail(
-    reason="reader bug: _Converter.line_of — when the first item has 4+ characters the <ol> claims "
-    "line 3 and both items are placed on line 4",
-    strict=True,
-)
 def test_list_item_lines_with_longer_items():
     doc, _ = read("# T\n\n1. 第一项目\n2. 第二项目\n")
     assert [item.line for item in doc.children[0].items] == [3, 4]
@@ -365,11 +345,6 @@ def test_block_quote_holds_its_paragraphs():
     assert paragraph_texts(quote.children) == ["引用一", "引用二"]
 
 
-@pytest.mark.xfail(
-    reason="reader bug: _Converter.line_of — the <blockquote> claims line 3, so its first paragraph "
-    "is searched from line 4 and placed there",
-    strict=True,
-)
 def test_block_quote_first_paragraph_is_on_the_quote_line():
     doc, _ = read("# T\n\n> 引用一号文字\n> 续\n")
     assert doc.children[0].children[0].line == 3
@@ -412,11 +387,6 @@ def test_entities_become_text():
     assert doc.children[0].children == [t.Text("正文&继续 © 2010")]
 
 
-@pytest.mark.xfail(
-    reason="reader bug: a paragraph that is only an entity (a stray `&nbsp;` line) is a stashed "
-    "placeholder, so _Converter.block returns RawBlock('&nbsp;'), shown as the literal text '&nbsp;'",
-    strict=True,
-)
 def test_paragraph_of_only_an_entity_is_text_not_raw_html():
     doc, _ = read("# T\n\n&nbsp;\n\n正文。\n")
     assert not any(isinstance(b, t.RawBlock) for b in doc.children)
@@ -438,11 +408,6 @@ def test_inline_html_comment_is_dropped():
     assert doc.children[0].children == [t.Text("正文继续。")]
 
 
-@pytest.mark.xfail(
-    reason="reader bug: _groups cuts at blank lines inside an HTML comment, so `<!-- 多行` and "
-    "`注释 -->` become Paragraphs whose text is printed",
-    strict=True,
-)
 def test_html_comment_spanning_a_blank_line_is_dropped():
     doc, _ = read("# T\n\n<!-- 多行\n\n注释 -->\n\n正文。\n")
     assert paragraph_texts(doc.children) == ["正文。"]

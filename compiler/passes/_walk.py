@@ -60,3 +60,45 @@ def map_text(nodes: list[t.Inline], fn: Callable[[str], str]) -> list[t.Inline]:
         else:
             out.append(node)
     return out
+
+
+SPANS = (t.Strong, t.Emphasis, t.RunIn, t.Link)
+
+
+def texts_in_context(nodes: list[t.Inline]) -> list[tuple[t.Text, str, str]]:
+    """Every Text node of a run (spans and links entered), with the run's text just before and
+    after it: a hard line break reads as a newline, code as its text, anything else as nothing."""
+    flat: list[tuple[t.Inline, str]] = []
+
+    def collect(run: list[t.Inline]) -> None:
+        for node in run:
+            if isinstance(node, SPANS):
+                collect(node.children)
+            elif isinstance(node, t.Text):
+                flat.append((node, node.text))
+            elif isinstance(node, t.LineBreak):
+                flat.append((node, "\n"))
+            elif isinstance(node, t.Code):
+                flat.append((node, node.text))
+
+    collect(nodes)
+    out = []
+    for index, (node, text) in enumerate(flat):
+        if isinstance(node, t.Text):
+            before = "".join(piece for _, piece in flat[max(0, index - 3):index])[-8:]
+            after = "".join(piece for _, piece in flat[index + 1:index + 4])[:8]
+            out.append((node, before, after))
+    return out
+
+
+def replace_texts(nodes: list[t.Inline], new_text: dict[int, str]) -> list[t.Inline]:
+    """The run rebuilt with Text nodes (keyed by id) given new strings."""
+    out: list[t.Inline] = []
+    for node in nodes:
+        if isinstance(node, t.Text) and id(node) in new_text:
+            out.append(t.Text(new_text[id(node)]))
+        elif isinstance(node, SPANS):
+            out.append(replace(node, children=replace_texts(node.children, new_text)))
+        else:
+            out.append(node)
+    return out

@@ -18,6 +18,7 @@ SIDEBAR_GAP = 3  # blank lines before a paragraph that make it a sidebar
 MAX_TITLE = 40  # characters; a longer run before the first space is prose, not a title
 TITLE_SPLIT = re.compile(r"^(\S{2,%d}?)[ \u3000]+(\S.*)$" % MAX_TITLE, re.S)
 NOT_IN_TITLE = re.compile(r"[。，；！？]")
+DATE = re.compile(r"^(\d{4}年)?\d{1,2}月(\d{1,2}日)?$|^\d{4}年$")  # `8月17日 揭牌…`: a date, not a title
 
 
 def make_callouts(doc: t.Document, ctx: PassContext) -> t.Document:
@@ -38,7 +39,7 @@ def _to_callout(paragraph: t.Paragraph, ctx: PassContext) -> t.Callout:
         return t.Callout(first.children, body, paragraph.line, paragraph.blank_lines_before)
     if isinstance(first, t.Text):
         match = TITLE_SPLIT.match(first.text)
-        if match and not NOT_IN_TITLE.search(match.group(1)):
+        if match and not NOT_IN_TITLE.search(match.group(1)) and not DATE.match(match.group(1)):
             body = t.merge_text([t.Text(match.group(2)), *nodes[1:]])
             return t.Callout([t.Text(match.group(1))], body, paragraph.line, paragraph.blank_lines_before)
     ctx.findings.warning(paragraph.line, "sidebar box without a title: set its title in bold at its start")

@@ -14,7 +14,8 @@ from .. import tree as t
 from . import PassContext
 from .chars import HAN
 
-LATIN_WORD = re.compile(rf"(?<=[{HAN}])[ \u3000]*\b([a-z]{{2,}})\b[ \u3000]*(?=[{HAN}])")
+# Python counts Han characters as word characters, so \b cannot bound a word that touches them
+LATIN_WORD = re.compile(rf"(?<=[{HAN}])[ \u3000]*(?<![A-Za-z])([a-z]{{2,}})(?![A-Za-z])[ \u3000]*(?=[{HAN}])")
 FUNCTION_WORDS = set(
     "and or but nor the of to in on at by for from with as is are was were be not vs via than then "
     "this that these those it its an into onto per".split()

@@ -25,6 +25,9 @@ NOT_A_NAME_START = set("各全本该我此每其两几多这那某诸")
 NOT_IN_NAME = set("的和与在对为是了等及或将把被从向以于个年月日")
 NOT_AFTER_NAME = set("、和与及或等区县市")
 MIN_SERIES = 2
+# Development zones are not administrative districts: `示范区建设…` opens no district's report.
+ZONES = ("示范区", "开发区", "高新区", "实验区", "试验区", "保税区", "功能区", "集聚区", "产业区", "工业区",
+         "商务区", "核心区", "先行区", "合作区", "老城区", "自贸区")
 # Words ending in 区 or 市 that name no place: `开源社区…` does not open a district's report.
 COMMON_WORDS = set(
     "社区 园区 市区 小区 街区 景区 片区 辖区 校区 厂区 军区 灾区 牧区 营区 展区 赛区 分区 专区 禁区 误区 盲区 "
@@ -45,6 +48,8 @@ def place_name(paragraph: t.Paragraph) -> str | None:
     if stem[0] in NOT_A_NAME_START or set(stem) & NOT_IN_NAME:
         return None
     if stem[-1] + match.group(2)[-1] in COMMON_WORDS and match.group(2) != "新区":
+        return None
+    if name.endswith(ZONES):
         return None
     if text[len(name):len(name) + 1] in NOT_AFTER_NAME:
         return None
@@ -70,7 +75,7 @@ def recover_headless_sections(doc: t.Document, ctx: PassContext) -> t.Document:
             name = place_name(block)
             if name and name != current:
                 previous = doc.children[index - 1] if index else None
-                if not (isinstance(previous, t.Heading) and previous.recovered):
+                if not isinstance(previous, t.Heading):  # a heading already opens this report
                     candidates[index] = name
                     series.setdefault(top, []).append(index)
                 current = name

@@ -11,11 +11,11 @@ import re
 
 from .. import tree as t
 from . import PassContext
-from ._walk import map_inlines
+from ._walk import map_inlines, replace_texts, texts_in_context
 from .chars import is_han
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-URL = re.compile(r"(?:https?|ftp|mailto):[^\s\u3000-\u303f\uff00-\uffef]+|www\.[^\s\u3000-\u303f\uff00-\uffef]+")
+URL = re.compile(r"(?:(?:https?|ftp|mailto):|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 SPACES = " \t"
 
 
@@ -24,37 +24,8 @@ def full_width_punctuation(doc: t.Document, ctx: PassContext) -> t.Document:
 
 
 def _fix_run(nodes: list[t.Inline]) -> list[t.Inline]:
-    texts = _text_nodes(nodes)
-    if not texts:
-        return nodes
-    fixed: dict[int, str] = {}
-    for index, node in enumerate(texts):
-        before = texts[index - 1].text if index > 0 else ""
-        after = texts[index + 1].text if index + 1 < len(texts) else ""
-        fixed[id(node)] = fix_punctuation(node.text, before[-8:], after[:8])
-    return _rebuild(nodes, fixed)
-
-
-def _text_nodes(nodes: list[t.Inline]) -> list[t.Text]:
-    out: list[t.Text] = []
-    for node in nodes:
-        if isinstance(node, t.Text):
-            out.append(node)
-        elif isinstance(node, (t.Strong, t.Emphasis, t.RunIn)):
-            out.extend(_text_nodes(node.children))
-    return out
-
-
-def _rebuild(nodes: list[t.Inline], fixed: dict[int, str]) -> list[t.Inline]:
-    out: list[t.Inline] = []
-    for node in nodes:
-        if isinstance(node, t.Text):
-            out.append(t.Text(fixed.get(id(node), node.text)))
-        elif isinstance(node, (t.Strong, t.Emphasis, t.RunIn)):
-            out.append(type(node)(_rebuild(node.children, fixed)))
-        else:
-            out.append(node)
-    return out
+    fixed = {id(node): fix_punctuation(node.text, before, after) for node, before, after in texts_in_context(nodes)}
+    return replace_texts(nodes, fixed)
 
 
 def fix_punctuation(text: str, before: str = "", after: str = "") -> str:
@@ -65,7 +36,8 @@ def fix_punctuation(text: str, before: str = "", after: str = "") -> str:
     start, end = len(before), len(before) + len(text)
     protected = set()
     for match in URL.finditer(context):
-        protected.update(range(match.start(), match.end()))
+        url = match.group(0).rstrip(",.;:!?)")  # trailing marks end the sentence, not the URL
+        protected.update(range(match.start(), match.start() + len(url)))
     chars = list(context)
     drop: set[int] = set()
     pairs = _paren_pairs(context)

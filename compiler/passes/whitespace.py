@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .. import tree as t
 from . import PassContext
-from ._walk import map_inlines
+from ._walk import map_inlines, replace_texts, texts_in_context
 from .chars import SPACE, is_cjk
 
 SOFT_BREAK = re.compile(r"[ \t]*\n[ \t\u3000]*")
@@ -20,8 +20,9 @@ def drop_stray_whitespace(doc: t.Document, ctx: PassContext) -> t.Document:
 
 
 def _tidy_run(nodes: list[t.Inline]) -> list[t.Inline]:
-    nodes = [_join_soft_breaks(node) for node in nodes]
-    nodes = t.merge_text(nodes)
+    joined = {id(node): _join_soft_breaks(node.text, before, after)
+              for node, before, after in texts_in_context(nodes) if "\n" in node.text}
+    nodes = t.merge_text(replace_texts(nodes, joined))
     if nodes and isinstance(nodes[0], t.Text):
         nodes[0] = t.Text(nodes[0].text.lstrip(SPACE + "\n"))
     if nodes and isinstance(nodes[-1], t.Text):
@@ -29,19 +30,20 @@ def _tidy_run(nodes: list[t.Inline]) -> list[t.Inline]:
     return t.merge_text(nodes)
 
 
-def _join_soft_breaks(node: t.Inline) -> t.Inline:
-    if isinstance(node, t.Text) and "\n" in node.text:
-        text = node.text
+def _join_soft_breaks(text: str, before: str, after: str) -> str:
+    """Soft line breaks joined: nothing between Chinese characters or after a hard break, a
+    space between other words."""
+    context = before + text + after
 
-        def join(match: re.Match) -> str:
-            before = text[match.start() - 1] if match.start() > 0 else ""
-            after = text[match.end()] if match.end() < len(text) else ""
-            return "" if is_cjk(before) or is_cjk(after) else " "
+    def join(match: re.Match) -> str:
+        start, end = match.start() + len(before), match.end() + len(before)
+        left = context[start - 1] if start > 0 else ""
+        right = context[end] if end < len(context) else ""
+        if left in ("", "\n") or is_cjk(left) or is_cjk(right):
+            return ""
+        return " "
 
-        return t.Text(SOFT_BREAK.sub(join, text))
-    if isinstance(node, (t.Strong, t.Emphasis, t.RunIn, t.Link)):
-        return replace(node, children=[_join_soft_breaks(child) for child in node.children])
-    return node
+    return SOFT_BREAK.sub(join, text)
 
 
 def _drop_empty(blocks: list[t.Block]) -> list[t.Block]:

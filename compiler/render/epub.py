@@ -138,11 +138,21 @@ def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, pa
         "landmark_title": strings["landmarks"],
     }
     epub.write_epub(raw, book, options)
-    return repack(raw.getvalue(), date)
+    return repack(raw.getvalue(), date, language=doc.language)
 
 
-def repack(data: bytes, date: datetime) -> bytes:
-    """The same EPUB with fixed entry times and attributes: `mimetype` first, stored."""
+def _package_language(opf: bytes, language: str) -> bytes:
+    """`xml:lang` on the OPF's <package> (ebooklib writes only dc:language; Ace requires both)."""
+    from lxml import etree
+
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def repack(data: bytes, date: datetime, *, language: str | None = None) -> bytes:
+    """The same EPUB with fixed entry times and attributes: `mimetype` first, stored; with
+    `language`, the package document declares it too."""
     stamp = max(date.astimezone(timezone.utc), datetime(1980, 1, 1, tzinfo=timezone.utc)).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -156,7 +166,10 @@ def repack(data: bytes, date: datetime) -> bytes:
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+            content = source.read(name)
+            if language and name.endswith(".opf"):
+                content = _package_language(content, language)
+            target.writestr(info, content, compresslevel=9 if name != "mimetype" else None)
     return out.getvalue()
 
 
