@@ -60,7 +60,7 @@ def build_date(source: SourceText) -> datetime:
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise ReportError(f"unknown format '{','.join(unknown) or text}' (choose from {', '.join(FORMATS)})", EXIT_USAGE)
@@ -80,13 +80,13 @@ def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMAT
         first = next(f for f in compiled.findings.sorted() if f.level == "error")
         raise ReportError(f"{first} (build stopped; run 'reportc check' for all findings)", EXIT_FAILURE)
     source, doc = compiled.source, compiled.doc
+    date = build_date(source)
     outdir = Path(outdir)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"{outdir}: cannot create the output folder ({exc.strerror or exc})", EXIT_USAGE) from None
     result = BuildResult(findings=compiled.findings)
-    date = build_date(source)
     with ExitStack() as cleanup:
         staged: dict[str, tuple[Path, Path]] = {}
 

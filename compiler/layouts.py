@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from . import tree as t
-from .diagnostics import EXIT_USAGE, ReportError
+from .diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 
 LAYOUTS_DIR = Path(__file__).resolve().parent.parent / "layouts"
 
@@ -32,8 +32,26 @@ class Layout:
     def stylesheets(self, output: str) -> list[Path]:
         return [self.folder / name for name in self.config.get(output, {}).get("stylesheets", [])]
 
-    def template(self, output: str) -> jinja2.Template:
-        return self.env.get_template(self.config[output]["template"])
+    def render(self, output: str, context: dict) -> str:
+        """Render the `output` template; a template error names the layout file and line."""
+        try:
+            return self.env.get_template(self.config[output]["template"]).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or str(self.folder / (exc.name or self.config[output]["template"]))
+            raise ReportError(f"{where}:{exc.lineno}: template error: {exc.message}", EXIT_FAILURE) from None
+        except jinja2.TemplateError as exc:
+            raise ReportError(f"{self._template_frame(exc)}: template error: {exc}", EXIT_FAILURE) from None
+
+    def _template_frame(self, exc: BaseException) -> str:
+        """`file:line` of the innermost layout template frame in the traceback."""
+        where = str(self.folder)
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(str(self.folder)):
+                where = f"{filename}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        return where
 
 
 def load_layout(name_or_path: str) -> Layout:

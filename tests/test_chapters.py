@@ -25,8 +25,7 @@ after three or more blank lines is a sidebar) so that expectations about text co
 source bytes.
 
 The last tests use small chapters built in a temporary folder: realistic place names and
-paragraphs that section recovery must get right, and URLs followed by ASCII punctuation. Those
-marked xfail are what the compiler still gets wrong.
+paragraphs that section recovery must get right, and URLs followed by ASCII punctuation.
 """
 
 from __future__ import annotations
@@ -497,7 +496,7 @@ def test_clean_chapter_gets_no_warnings(name):
     assert [str(f) for f in findings.sorted() if f.level != "info"] == list(spec.findings)
 
 
-# ----------------------------------------------------------------------------- known bugs (xfail)
+# ----------------------------------------------------------------------------- small chapters
 
 
 def _epub_of(tmp_path: Path, text: str):
@@ -519,9 +518,6 @@ def _districts_chapter(names: list[str], extra: str = "") -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "headless_sections.place_name rejects real place names: a stem holding a character of "
-    "NOT_IN_NAME (和, 日, 个, 于, 将…) or starting with one of NOT_A_NAME_START (本, 诸, 全, 多…)"))
 @pytest.mark.parametrize("name", ["和平区", "诸暨市", "本溪市", "日照市", "个旧市"],
                          ids=["heping-qu", "zhuji-shi", "benxi-shi", "rizhao-shi", "gejiu-shi"])
 def test_place_names_with_common_characters_become_sections(tmp_path, name):
@@ -532,26 +528,16 @@ def test_place_names_with_common_characters_become_sections(tmp_path, name):
     assert epub_nav_labels(epub) == ["第三章 区县科技工作", "概述", name, *others]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "headless_sections.PLACE allows a stem of 2-4 characters only, so autonomous prefectures "
-    "(湘西土家族苗族自治州, 7-character stem) are never recovered"))
 @pytest.mark.parametrize("name", ["湘西土家族苗族自治州", "延边朝鲜族自治州"], ids=["xiangxi-zhou", "yanbian-zhou"])
 def test_autonomous_prefecture_names_become_sections(tmp_path, name):
     epub = _epub_of(tmp_path, _districts_chapter(["长沙市", "株洲市", name]))
     assert epub_nav_labels(epub) == ["第三章 区县科技工作", "概述", "长沙市", "株洲市", name]
 
 
-BOGUS_OVERVIEW_SECTION = pytest.mark.xfail(strict=True, reason=(
-    "headless_sections.place_name takes an overview paragraph that opens with the chapter's own "
-    "city (北京市科委联合各区县…) for the start of a place's report: a bogus section 北京市 closes the "
-    "overview early"))
-
-
 @pytest.mark.parametrize("paragraph, where", [
     ("长沙高新区全年实现技术工业总收入1,520亿元，新增高新技术企业58家。\n", "in a city's report"),
     ("高新区全年实现技术工业总收入1,520亿元，新增高新技术企业58家。\n", "in a city's report"),
-    pytest.param("北京市科委联合各区县开展科技惠民行动，全年实施项目120项。\n", "in the overview",
-                 marks=BOGUS_OVERVIEW_SECTION),
+    ("北京市科委联合各区县开展科技惠民行动，全年实施项目120项。\n", "in the overview"),
 ], ids=["changsha-gaoxinqu", "gaoxinqu", "beijing-shi-in-overview"])
 def test_paragraphs_that_are_not_a_place_report_add_no_section(tmp_path, paragraph, where):
     """A development zone (高新区) or the chapter's own city opening a paragraph is no new section."""

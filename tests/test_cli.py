@@ -223,9 +223,6 @@ def test_other_usage_errors_exit_2_with_one_line_and_no_traceback(tmp_path, args
     assert written == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "build.build creates OUTDIR (outdir.mkdir) before build_date() rejects SOURCE_DATE_EPOCH, so this "
-    "usage error leaves an empty build/ behind; --format foo and an unknown layout create nothing"))
 def test_bad_source_date_epoch_creates_no_output_folder(tmp_path):
     result = run(["build", str(SAMPLE)], tmp_path, env_extra={"SOURCE_DATE_EPOCH": "yesterday"})
     assert result.returncode == 2
@@ -334,10 +331,6 @@ def test_failed_build_leaves_earlier_outputs_byte_identical(good_build, tmp_path
         assert after[name] == before[name], f"{name} changed"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a Jinja syntax error in a layout template reaches cli.main's catch-all and is printed as "
-    "'internal error: TemplateSyntaxError: <message>' without the template's file name or line; "
-    "a layout is user data (layouts.py: 'a user makes a new layout by copying a folder')"))
 def test_layout_template_error_names_the_template_file_and_line(tmp_path):
     layout = _broken_layout(tmp_path)
     template = tomllib.loads((layout / "layout.toml").read_text(encoding="utf-8"))["epub"]["template"]

@@ -3,8 +3,10 @@
 After the overview, each district's report opens with a plain paragraph whose first words name
 the district (`浦东新区围绕…`, `崇明县以…`). No list of place names is used: a candidate is a
 plain paragraph (no bold lead-in) that starts with a two-to-four-character name ending in an
-administrative suffix (新区, 区, 县, 市, 自治县/州/旗), not followed by another name (`、`, `和`),
-and not a common word that merely ends in such a character (社区, 园区, 城市, 上市 …).
+administrative suffix (新区, 区, 县, 市, 州, 盟; up to eight characters before 自治县/州/旗),
+not followed by another name (`、`, `和`) or by an institution (`北京市科委…` is about the
+commission, not the city), and not a common word that merely ends in such a character
+(社区, 园区, 城市, 上市, 联盟 …).
 Candidates count only as a series: at least two of them between the same two top-level
 headings (a heading between every pair means the author structured that part already). Each
 gets a recovered heading at the level of the chapter's top sections, so that nesting turns it
@@ -19,11 +21,15 @@ from dataclasses import replace
 from .. import tree as t
 from . import PassContext
 
-SUFFIX = "新区|自治县|自治州|自治旗|区|县|市"
-PLACE = re.compile(rf"^([\u4e00-\u9fff]{{2,4}}?)({SUFFIX})(?=[\u4e00-\u9fff“（《])")
-NOT_A_NAME_START = set("各全本该我此每其两几多这那某诸")
-NOT_IN_NAME = set("的和与在对为是了等及或将把被从向以于个年月日")
-NOT_AFTER_NAME = set("、和与及或等区县市")
+PLACE = re.compile(
+    r"^(?:([\u4e00-\u9fff]{2,8}?)(自治县|自治州|自治旗)|([\u4e00-\u9fff]{2,4}?)(新区|区|县|市|州|盟))"
+    r"(?=[\u4e00-\u9fff“（《])"
+)
+NOT_A_NAME_START = set("各全该我此每其两几多这那某")
+NOT_IN_NAME = set("的与在对为是了等及或将把被从向以于年月")
+NOT_AFTER_NAME = set("、和与及或等区县市州")
+# A place name followed by one of these names an institution of that place, not its report.
+INSTITUTIONS = ("科委", "科技局", "科技委", "政府", "人民政府", "人大", "政协", "党委", "委员会", "发改委", "经信委")
 MIN_SERIES = 2
 # Development zones are not administrative districts: `示范区建设…` opens no district's report.
 ZONES = ("示范区", "开发区", "高新区", "实验区", "试验区", "保税区", "功能区", "集聚区", "产业区", "工业区",
@@ -31,7 +37,8 @@ ZONES = ("示范区", "开发区", "高新区", "实验区", "试验区", "保�
 # Words ending in 区 or 市 that name no place: `开源社区…` does not open a district's report.
 COMMON_WORDS = set(
     "社区 园区 市区 小区 街区 景区 片区 辖区 校区 厂区 军区 灾区 牧区 营区 展区 赛区 分区 专区 禁区 误区 盲区 "
-    "都市 城市 超市 股市 楼市 车市 上市 开市 闹市 门市 夜市 集市 菜市 县市 闭市".split()
+    "都市 城市 超市 股市 楼市 车市 上市 开市 闹市 门市 夜市 集市 菜市 县市 闭市 "
+    "联盟 同盟 加盟 结盟 神州 九州".split()
 )
 
 
@@ -44,10 +51,12 @@ def place_name(paragraph: t.Paragraph) -> str | None:
     match = PLACE.match(text)
     if not match:
         return None
-    stem, name = match.group(1), match.group(0)
+    stem, suffix, name = match.group(1) or match.group(3), match.group(2) or match.group(4), match.group(0)
     if stem[0] in NOT_A_NAME_START or set(stem) & NOT_IN_NAME:
         return None
-    if stem[-1] + match.group(2)[-1] in COMMON_WORDS and match.group(2) != "新区":
+    if stem[-1] + suffix[-1] in COMMON_WORDS and suffix != "新区":
+        return None
+    if text[len(name):].startswith(INSTITUTIONS):
         return None
     if name.endswith(ZONES):
         return None

@@ -10,11 +10,11 @@ from .pages import inline_targets
 
 
 def _parts(doc: t.Document) -> tuple[list[t.Block], list[t.Block]]:
-    """Front matter (blocks before the first section) and the body (from the first section on)."""
-    for index, block in enumerate(doc.children):
-        if isinstance(block, t.Section):
-            return doc.children[:index], doc.children[index:]
-    return [], doc.children
+    """The chapter opening (the key points that lead it) and the body (everything after)."""
+    count = 0
+    while count < len(doc.children) and isinstance(doc.children[count], t.KeyPoints):
+        count += 1
+    return doc.children[:count], doc.children[count:]
 
 
 def _context(doc: t.Document, layout: Layout, output: str) -> dict:
@@ -43,9 +43,9 @@ def _anchors(doc: t.Document) -> frozenset[str]:
 
 def render_print_html(doc: t.Document, layout: Layout) -> str:
     """The whole HTML page for WeasyPrint, styles inlined so it renders the same on its own."""
-    return layout.template("print").render(_context(doc, layout, "print"))
+    return layout.render("print", _context(doc, layout, "print"))
 
 
 def render_epub_body(doc: t.Document, layout: Layout) -> str:
     """The body markup of the chapter's EPUB content document (XHTML-compatible)."""
-    return layout.template("epub").render(_context(doc, layout, "epub"))
+    return layout.render("epub", _context(doc, layout, "epub"))
