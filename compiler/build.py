@@ -67,7 +67,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return formats
 
 
-def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, layout_name: str = "yearbook") -> BuildResult:
+def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, layout_name: str = "yearbook",
+          *, embed_fonts: bool = False) -> BuildResult:
     from .fonts import check_fonts
     from .render.epub import book_identifier, epub_bytes
     from .render.html import render_print_html
@@ -112,7 +113,8 @@ def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMAT
             write_pdf(pages, stage("pdf"), identifier=book_identifier(doc, source.stem))
         if "epub" in formats:
             marked = mark_pages(doc, page_starts(pages, html_root, doc))
-            stage("epub").write_bytes(epub_bytes(marked, layout, stem=source.stem, date=date, page_source=True))
+            stage("epub").write_bytes(epub_bytes(marked, layout, stem=source.stem, date=date, page_source=True,
+                                                     embed_fonts=embed_fonts))
         for fmt, (temp, target) in staged.items():
             os.replace(temp, target)
             result.outputs[fmt] = target

@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--outdir", default="build", help="output folder (default: build/)")
     build.add_argument("--format", default="pdf,epub", help="comma-separated: pdf, epub, html (default: pdf,epub)")
     build.add_argument("--layout", default="yearbook", help="layout name in layouts/ or a layout folder (default: yearbook)")
+    build.add_argument("--epub-fonts", action="store_true",
+                       help="embed subsets of the CJK faces in the EPUB (by default the reader's fonts are used)")
     build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
 
     check = commands.add_parser("check", help="print the normaliser's findings for a chapter")
@@ -59,7 +61,7 @@ def _build(args) -> int:
     from .build import build, parse_formats
 
     formats = parse_formats(args.format)
-    result = build(args.source, args.outdir, formats, args.layout)
+    result = build(args.source, args.outdir, formats, args.layout, embed_fonts=args.epub_fonts)
     if not args.quiet:
         for finding in result.findings.sorted():
             if finding.level != "info":

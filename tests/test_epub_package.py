@@ -164,3 +164,22 @@ def test_corpus_file_builds_to_a_clean_epub_with_no_text_lost(name, tmp_path):
     from collections import Counter
 
     assert Counter(source) - Counter(output) == Counter()
+
+
+def test_embedded_fonts_are_listed_linked_and_small(tmp_path):
+    from compiler.build import build
+    from conftest import SAMPLE
+
+    build(SAMPLE, tmp_path, ("epub",), embed_fonts=True)
+    epub = tmp_path / f"{SAMPLE.stem}.epub"
+    opf = _opf(epub)
+    fonts = [item for item in opf.iterfind(".//opf:item", OPF) if item.get("media-type") == "font/otf"]
+    assert [f.get("href") for f in fonts] == ["fonts/NotoSerifCJKsc-Regular-subset.otf",
+                                              "fonts/NotoSansCJKsc-Bold-subset.otf"]
+    with zipfile.ZipFile(epub) as archive:
+        for font in fonts:
+            assert archive.getinfo("EPUB/" + font.get("href")).file_size <= 400 * 1024
+    links = [link.get("href") for link in epub_documents(epub)["EPUB/chapter.xhtml"].iter(f"{XHTML}link")]
+    assert links == ["styles/epub.css", "styles/fonts.css"]  # the font rules come last and win
+    # EPUBCheck's only remark is the informational one every @font-face gets
+    assert {m["ID"] for m in epubcheck_messages(epub, tmp_path)} == {"CSS-028"}

@@ -79,9 +79,11 @@ def _all_inlines(doc: t.Document):
         stack.extend(getattr(node, "children", []))
 
 
-def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, page_source: bool = False) -> bytes:
+def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, page_source: bool = False,
+               embed_fonts: bool = False) -> bytes:
     """The EPUB of `doc`. With `page_source`, the tree's PageBreak nodes are the print edition's
-    pages: the book gets a page list and names the PDF edition as their source."""
+    pages: the book gets a page list and names the PDF edition as their source. With
+    `embed_fonts`, subsets of the CJK faces travel inside the book."""
     from ebooklib import epub
 
     title = t.plain_text(doc.title)
@@ -109,6 +111,16 @@ def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, pa
                              content=path.read_bytes())
         book.add_item(item)
         styles.append(item)
+
+    if embed_fonts:
+        from .epub_fonts import CSS_FILE, FONT_MEDIA_TYPE, embedded_fonts
+
+        fonts = embedded_fonts(doc, extra_text="".join(strings.values()))
+        for index, (name, data) in enumerate(fonts.files):
+            book.add_item(epub.EpubItem(uid=f"font{index}", file_name=name, media_type=FONT_MEDIA_TYPE, content=data))
+        item = epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=fonts.css.encode())
+        book.add_item(item)
+        styles.append(item)  # after the layout's stylesheets, so its font rules win
 
     chapter = epub.EpubHtml(title=title, file_name=CHAPTER_FILE, lang=doc.language, uid="chapter")
     chapter.content = render_epub_body(doc, layout)
