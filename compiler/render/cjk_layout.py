@@ -15,7 +15,10 @@ broken a paragraph into lines, each line holding Chinese text is adjusted here:
   moving the later boxes. Pango splits a character's letter-spacing half before, half after it,
   and drops the outer halves at a layout's ends, so per-character values v with
   v[i]/2 + v[i+1]/2 = gap[i] give each gap exactly its width. No character is inserted: text
-  copied out of the PDF is the text as written.
+  copied out of the PDF is the text as written;
+- WeasyPrint writes each glyph's spacing into the PDF truncated to a whole thousandth of an em,
+  which loses up to 0.01 pt per glyph (0.4 pt over a justified line); its text drawing is
+  patched to keep three decimals.
 
 Pinned to WeasyPrint 70.0 (pyproject.toml). `install()` refuses another version, and
 tests/test_cjk_layout.py measures glyph positions in real PDFs, so an upgrade that changes the
@@ -25,7 +28,6 @@ internals used here fails loudly.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..diagnostics import EXIT_FAILURE, ReportError
 
@@ -38,7 +40,7 @@ LATIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f%‰°]")
 # Full-width marks whose glyph fills one half of the em box, the other half blank (SC fonts).
 CLOSING = set("，。、：；）》」』】〕〉”’")
 OPENING = set("（《「『【〔〈“‘")
-UNBREAKABLE_PAIRS = {("—", "—"), ("…", "…")}
+UNBREAKABLE_PAIRS = {("—", "—"), ("…", "…")}  # `——` is also one ligature glyph: see _adjust_line
 INVISIBLE = set("\u2060\u200b\ufeff")  # word joiner, zero-width space: take no room
 MIDDLE_DOT = "·"
 
@@ -76,7 +78,22 @@ def install() -> None:
 
     inline.text_align = text_align
     line_break.Layout.set_text = set_text
+    _keep_fractional_kerning()
     _installed = True
+
+
+def _keep_fractional_kerning() -> None:
+    """Re-define WeasyPrint's `draw_first_line` with `round(kerning, 3)` for `int(kerning)`."""
+    import inspect
+
+    from weasyprint.draw import text as draw_text
+
+    source = inspect.getsource(draw_text.draw_first_line)
+    truncated = "string += f'>{int(kerning)}<'"
+    if source.count(truncated) != 1:
+        raise ReportError("WeasyPrint's text drawing is not the one cjk_layout patches", EXIT_FAILURE)
+    patched = source.replace(truncated, "string += f'>{round(kerning, 3)}<'")
+    exec(compile(patched, draw_text.__file__, "exec"), draw_text.__dict__)
 
 
 # ------------------------------------------------------------------ gap rules
@@ -102,6 +119,8 @@ def is_opportunity(left: str, right: str) -> bool:
         return True
     if right.isspace() or left.isspace():
         return False
+    if (left == "—" and right.isdigit()) or (left.isdigit() and right == "—"):
+        return False  # a range `2010—2012` is set like the numbers it joins
     return bool(CJK.match(left) or CJK.match(right))
 
 
@@ -140,11 +159,6 @@ def _is_leader_line(line) -> bool:
     return any(getattr(b, "is_leader", False) for b in line.descendants())
 
 
-@lru_cache(maxsize=64)
-def _dot_width_cached(key, style_ref, context_ref) -> float:  # pragma: no cover - replaced below
-    return 0.0
-
-
 _dot_widths: dict[tuple, float] = {}
 
 
@@ -160,132 +174,192 @@ def _dot_width(box, context) -> float:
     return _dot_widths[key]
 
 
+class _Piece:
+    """Part of a text box whose visible characters are evenly spaced (or one invisible run)."""
+
+    def __init__(self, box, start: int, end: int, positions: list[int], whole: bool):
+        self.box, self.start, self.end, self.positions, self.whole = box, start, end, positions, whole
+        self.natural_width = 0.0
+
+
 def _adjust_line(context, line, available_width: float | None) -> None:
     """Set every gap of the line to its target width; with `available_width`, justify."""
     from weasyprint.formatting_structure import boxes
 
-    # the visible characters in order: (box index, char index in box text, char)
     entries = list(_text_boxes(line))
-    chars: list[tuple[int, int, str]] = []
+    chars: list[tuple[int, int, str]] = []  # (entry, index in the box's text, character)
     for number, box in enumerate(entries):
         if isinstance(box, boxes.TextBox):
-            chars.extend((number, i, c) for i, c in enumerate(box.text) if c not in INVISIBLE)
+            for i, c in enumerate(box.text):
+                if c in INVISIBLE or (c == "—" and i > 0 and box.text[i - 1] == "—"):
+                    continue  # the second dash of `——` is inside one ligature glyph with the first
+                chars.append((number, i, c))
         else:
             chars.append((number, -1, "\ufffc"))  # an atomic box: no rule applies around it
-    if not chars:
+    if len(chars) < 2:
         return
-    gaps = []
-    opportunities = []
+    natural, opportunities = [], []
     for (box_a, _, a), (box_b, _, b) in zip(chars, chars[1:]):
         box = entries[box_a] if isinstance(entries[box_a], boxes.TextBox) else entries[box_b]
         em = box.style["font_size"]
         dot = _dot_width(box, context) if MIDDLE_DOT in (a, b) else em / 2
-        gaps.append(natural_gap(a, b, em, dot))
+        natural.append(natural_gap(a, b, em, dot))
         opportunities.append(is_opportunity(a, b))
-    first_box = entries[chars[0][0]]
-    last_box = entries[chars[-1][0]]
-    lead = -first_box.style["font_size"] / 2 if chars[0][2] in OPENING else 0.0
-    trail = last_box.style["font_size"] / 2 if chars[-1][2] in CLOSING else 0.0
-    if available_width is not None:
-        natural_width = line.width + sum(gaps) + lead - trail
-        count = sum(opportunities)
-        if count:
-            stretch = (available_width - natural_width) / count
-            gaps = [g + stretch * o for g, o in zip(gaps, opportunities)]
-    _place(line, entries, chars, gaps, lead)
+    lead = -entries[chars[0][0]].style["font_size"] / 2 if chars[0][2] in OPENING else 0.0
+    trail = entries[chars[-1][0]].style["font_size"] / 2 if chars[-1][2] in CLOSING else 0.0
+
+    pieces = _pieces(entries, chars, natural, opportunities)
+    for piece in pieces:
+        piece.natural_width = piece.box.width if piece.whole else _natural_width(piece)
+    gaps = natural
+    if available_width is not None and any(opportunities):
+        text_widths = sum(box.width for box in entries if isinstance(box, boxes.TextBox))
+        natural_width = line.width - text_widths + sum(p.natural_width for p in pieces) + sum(natural) + lead - trail
+        stretch = (available_width - natural_width) / sum(opportunities)
+        gaps = [g + stretch * o for g, o in zip(natural, opportunities)]
+    start = line.children[0].position_x if line.children else line.position_x
+    _apply(line, pieces, gaps, len(chars))
+    line.width = _place(line, start + lead) - start
 
 
-def _place(line, entries, chars, gaps, lead: float) -> None:
-    """Give in-box gaps to Pango as letter-spacing and move boxes for gaps between boxes."""
+def _script_class(char: str) -> str:
+    return "latin" if LATIN.match(char) or char in ".,-+/" else "cjk"
+
+
+def _cut_gaps(chars, kinds) -> set[int]:
+    """The gaps where pieces end: one per change of gap kind, put where the script changes.
+
+    Of the two gaps around a change (the last of the old kind, the first of the new), the one
+    between a Chinese and a Latin character is cut, so digits and words stay in one piece with
+    their own shaping context; pieces of unchanging kind keep even spacing inside."""
+    cuts: set[int] = set()
+    for i in range(1, len(kinds)):
+        if kinds[i] == kinds[i - 1] or (i - 1) in cuts:
+            continue
+        last_old, first_new = i - 1, i
+        def mixed(gap):
+            return _script_class(chars[gap][2]) != _script_class(chars[gap + 1][2])
+        cuts.add(last_old if mixed(last_old) and not mixed(first_new) else first_new)
+    return cuts
+
+
+def _pieces(entries, chars, natural, opportunities) -> list[_Piece]:
+    """Cut the line's text boxes into pieces of even spacing (see `_cut_gaps`)."""
     from weasyprint.formatting_structure import boxes
 
-    inner: dict[int, list[tuple[int, float]]] = {}  # box → [(char index, gap after it)]
-    after_box: dict[int, float] = {}  # box → gap between its last character and the next box's first
-    for (box_a, index_a, _), (box_b, _, _), gap in zip(chars, chars[1:], gaps):
-        if box_a == box_b:
-            inner.setdefault(box_a, []).append((index_a, gap))
-        else:
-            after_box[box_a] = after_box.get(box_a, 0.0) + gap
-
-    shifts: dict[int, float] = {}
-    advance = lead
+    kinds = [(round(g, 6), o) for g, o in zip(natural, opportunities)]
+    cuts = _cut_gaps(chars, kinds)
+    position_of = {(number, index): p for p, (number, index, _) in enumerate(chars)}
+    pieces: list[_Piece] = []
     for number, box in enumerate(entries):
-        shifts[number] = advance
-        if isinstance(box, boxes.TextBox) and number in inner:
-            advance += _set_spacing(box, inner[number])
-        advance += after_box.get(number, 0.0)
-    _move(line, entries, shifts, advance)
+        if not isinstance(box, boxes.TextBox):
+            continue
+        own: list[_Piece] = []
+        for index, char in enumerate(box.text):
+            current = own[-1] if own else None
+            if char in INVISIBLE or (number, index) not in position_of:
+                # joiners take no room and ligature tails none of their own: they ride along
+                if current is None:
+                    own.append(_Piece(box, index, index + 1, [], False))
+                else:
+                    current.end = index + 1
+                continue
+            position = position_of[(number, index)]
+            joined = current is not None and (not current.positions or (
+                current.positions[-1] == position - 1 and (position - 1) not in cuts))
+            if joined:
+                current.end, current.positions = index + 1, [*current.positions, position]
+                continue
+            own.append(_Piece(box, index, index + 1, [position], False))
+        if len(own) == 1:
+            own[0].whole = True
+        pieces.extend(own)
+    return pieces
 
 
-def _set_spacing(box, box_gaps: list[tuple[int, float]]) -> float:
-    """Per-character letter-spacing giving each listed gap its width; returns the width added."""
-    text = box.text
-    visible = [i for i, c in enumerate(text) if c not in INVISIBLE]
-    gap_after = dict(box_gaps)
-    values = [0.0] * len(text)
-    # the first visible character's left half is dropped by Pango only at the layout's start
-    values[visible[0]] = gap_after.get(visible[0], 0.0) if visible[0] == 0 else 0.0
-    for here, following in zip(visible, visible[1:]):
-        values[following] = 2 * gap_after.get(here, 0.0) - values[here]
-    added = sum(values)
-    if visible[0] == 0:
-        added -= values[visible[0]] / 2
-    if visible[-1] == len(text) - 1:
-        added -= values[visible[-1]] / 2
-    if not any(values):
+def _natural_width(piece: _Piece) -> float:
+    """The width of a piece's text laid out on its own, without added spacing."""
+    from weasyprint.text.line_break import Layout, line_size
+
+    if not piece.positions:
         return 0.0
-    from weasyprint.text.line_break import create_layout
+    layout = Layout(piece.box.style, 0)
+    layout.set_text(piece.box.text[piece.start:piece.end])
+    first, _ = layout.get_first_line()
+    width = line_size(first, piece.box.style)[0]
+    layout.deactivate()
+    return width
 
-    layout = create_layout(text, box.style, None, max_width=None, justification_spacing=0) \
-        if False else box.pango_layout
-    box.pango_layout = _respaced_layout(box, values)
-    box.width += added
-    return added
+
+def _apply(line, pieces: list[_Piece], gaps: list[float], count: int) -> None:
+    """Give each piece its spacing and the gap after it; replace split boxes by their pieces."""
+    by_box: dict[int, list[_Piece]] = {}
+    for piece in pieces:
+        by_box.setdefault(id(piece.box), []).append(piece)
+    for own in by_box.values():
+        original = own[0].box
+        replacements = []
+        for piece in own:
+            box = original if piece.whole else original.copy_with_text(original.text[piece.start:piece.end])
+            inner = gaps[piece.positions[0]] if len(piece.positions) > 1 else 0.0
+            if inner or not piece.whole:
+                box.width = _even_spacing(box, inner)
+            last = piece.positions[-1] if piece.positions else None
+            box.cjk_gap_after = gaps[last] if last is not None and last < count - 1 else 0.0
+            replacements.append(box)
+        if len(replacements) > 1:
+            _replace_child(line, original, replacements)
 
 
-def _respaced_layout(box, values: list[float]):
-    from weasyprint.text.line_break import Layout
+def _even_spacing(box, spacing: float) -> float:
+    """Lay the box's text out again (for drawing) with `spacing` between its characters;
+    returns the width Pango gives it."""
+    from weasyprint.text.line_break import Layout, line_size
 
     layout = Layout(box.style, 0)
-    layout.cjk_spacing = values
+    layout.cjk_spacing = [spacing if char not in INVISIBLE else 0.0 for char in box.text] if spacing else None
     layout.set_text(box.text, justify=True)
+    first, _ = layout.get_first_line()
+    width = line_size(first, box.style)[0]
     layout.deactivate()
-    return layout
+    box.pango_layout = layout
+    return width
 
 
-def _move(line, entries, shifts: dict[int, float], total: float) -> None:
-    """Shift each entry (and the inline boxes around them) right by its accumulated advance."""
+def _replace_child(root, old, new: list) -> None:
+    for parent in [root, *root.descendants()]:
+        children = getattr(parent, "children", None)
+        if children is not None and any(child is old for child in children):
+            index = next(i for i, child in enumerate(children) if child is old)
+            parent.children = [*children[:index], *new, *children[index + 1:]]
+            return
+
+
+def _place(box, x: float) -> float:
+    """Lay the line's boxes out left to right from x; returns the x after the last."""
     from weasyprint.formatting_structure import boxes
 
-    index = {id(box): number for number, box in enumerate(entries)}
-
-    def visit(box) -> tuple[float, float]:
-        """Move `box`; return the shift of its first and the advance after its last entry."""
-        if id(box) in index:
-            number = index[id(box)]
-            shift = shifts[number]
-            if isinstance(box, boxes.TextBox):
-                box.position_x += shift
-            else:
-                box.translate(shift, 0)
-            following = shifts.get(number + 1, total)
-            return shift, following
-        first = last = None
+    if isinstance(box, boxes.TextBox):
+        box.position_x = x
+        return x + box.width + getattr(box, "cjk_gap_after", 0.0)
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        if isinstance(box, boxes.InlineBox):
+            box.position_x = x
+            left = box.margin_left + box.border_left_width + box.padding_left
+            inner = x + left
+            cursor = inner
+            for child in box.children:
+                if child.is_in_normal_flow():
+                    cursor = _place(child, cursor)
+            box.width = cursor - inner
+            return cursor + box.padding_right + box.border_right_width + box.margin_right
+        cursor = x
         for child in box.children:
-            if not child.is_in_normal_flow():
-                continue
-            start, end = visit(child)
-            first = start if first is None else first
-            last = end
-        if first is None:
-            return 0.0, 0.0
-        if not isinstance(box, boxes.LineBox):
-            box.position_x += first
-            box.width += last - first
-        return first, last
-
-    _, end = visit(line)
-    line.width += end
+            if child.is_in_normal_flow():
+                cursor = _place(child, cursor)
+        return cursor
+    box.translate(x - box.position_x, 0)
+    return x + box.margin_width()
 
 
 def _apply_letter_spacing(layout, values: list[float]) -> None:

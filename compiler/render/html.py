@@ -6,6 +6,7 @@ from __future__ import annotations
 from .. import __version__
 from .. import tree as t
 from ..layouts import Layout
+from .kinsoku import join_prohibited_breaks
 from .pages import inline_targets
 
 
@@ -43,7 +44,7 @@ def _anchors(doc: t.Document) -> frozenset[str]:
 
 def render_print_html(doc: t.Document, layout: Layout) -> str:
     """The whole HTML page for WeasyPrint, styles inlined so it renders the same on its own."""
-    return layout.render("print", _context(doc, layout, "print"))
+    return layout.render("print", _context(join_prohibited_breaks(doc), layout, "print"))
 
 
 def render_epub_body(doc: t.Document, layout: Layout) -> str:

@@ -2,8 +2,9 @@
 
 WeasyPrint's laid-out pages are read box by box: the first text on a page belongs to an element
 with an id (a paragraph `p17`, a heading `s3-h`, a callout's title or body …), at some offset
-in that element's text. Offsets count characters other than whitespace, so line breaking
-(which may drop a space at a line end) does not shift them. `mark_pages` then puts a PageBreak
+in that element's text. Offsets count characters other than whitespace and word joiners, so
+line breaking (which may drop a space at a line end) and the print edition's joiners do not
+shift them. `mark_pages` then puts a PageBreak
 node at that position in a copy of the tree, for the EPUB renderer to emit as a page marker.
 
 This module reads WeasyPrint internals (`Page._page_box`, box classes); the WeasyPrint version
@@ -68,13 +69,18 @@ def page_starts(document, html_root, doc: t.Document) -> list[PageStart]:
             element_id = _nearest_id(box.element, parents, known)
             if element_id is None:
                 continue
-            count = sum(1 for char in box.text if not char.isspace())
+            count = sum(1 for char in box.text if _counted(char))
             if first is None and count:
                 first = PageStart(str(number), element_id, consumed.get(element_id, 0))
             consumed[element_id] = consumed.get(element_id, 0) + count
         if first is not None:
             starts.append(first)
     return starts
+
+
+def _counted(char: str) -> bool:
+    """Characters that offsets count: not whitespace, not the print edition's word joiners."""
+    return not char.isspace() and char != "\u2060"
 
 
 def _flow_boxes(page_box, boxes):
@@ -131,7 +137,7 @@ def _insert(nodes: list[t.Inline], marks: list[PageStart]) -> list[t.Inline]:
             if isinstance(node, (t.Text, t.Code)):
                 text, piece = node.text, ""
                 for char in text:
-                    if not char.isspace():
+                    if _counted(char):
                         while pending and pending[0].offset <= seen:
                             if piece:
                                 out.append(type(node)(piece))

@@ -1,0 +1,46 @@
+"""Line-break rules for print (避头尾) that Pango's UAX #14 does not already keep.
+
+Pango never breaks before ，。、；！？）》」 or after （《“, but it allows `——`, `……`, `～` and
+`·` to start a line, and a paragraph's last line to hold a single character. A WORD JOINER
+(U+2060) forbids a break: it draws nothing, takes no width and is not extracted as text. It is
+put before those marks, and between the last two characters of every run of text, so a last
+line holds at least two characters besides its punctuation. Only the print HTML gets the
+joiners, and titles none (they feed bookmarks and running heads); the EPUB's reading systems
+break lines themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import tree as t
+from ..passes._walk import map_inlines, map_text
+
+WORD_JOINER = "\u2060"
+# a mark that must not start a line, after any character that is not a space or a joiner
+NO_LINE_START = re.compile(r"(?<=[^\s\u2060])(——|……|～|·)")
+
+
+# the last two word characters of a run, then only punctuation or spaces to its end
+LAST_TWO = re.compile(r"([\w])([\w])(?=[^\w]*$)")
+
+
+def join_prohibited_breaks(doc: t.Document) -> t.Document:
+    """A copy of the tree with word joiners where clreq forbids a line break."""
+    return map_inlines(doc, lambda nodes: _keep_last_two(map_text(nodes, _join)), titles=False)
+
+
+def _join(text: str) -> str:
+    return NO_LINE_START.sub(WORD_JOINER + r"\1", text)
+
+
+def _keep_last_two(nodes: list[t.Inline]) -> list[t.Inline]:
+    """Join the run's last two characters (when its last text node holds both)."""
+    for index in range(len(nodes) - 1, -1, -1):
+        node = nodes[index]
+        if isinstance(node, t.Text) and re.search(r"\w", node.text):
+            joined = t.Text(LAST_TWO.sub(r"\1" + WORD_JOINER + r"\2", node.text, count=1))
+            return [*nodes[:index], joined, *nodes[index + 1:]]
+        if not isinstance(node, t.Text) or node.text.strip():
+            return nodes  # the run ends in markup: leave it
+    return nodes
