@@ -112,8 +112,9 @@ def natural_gap(left: str, right: str, em: float, dot_width: float) -> float:
 
 
 def is_opportunity(left: str, right: str) -> bool:
-    """May justification widen the gap between these two characters?"""
-    if (left, right) in UNBREAKABLE_PAIRS:
+    """May justification widen the gap between these two characters? Not inside `——` and
+    `……`, not where a rule fixes the width (compressed marks, Han–Latin, the middle dot)."""
+    if (left, right) in UNBREAKABLE_PAIRS or natural_gap(left, right, 1.0, 0.5) or MIDDLE_DOT in (left, right):
         return False
     if left == " " or left == "\u00a0":
         return True
@@ -205,7 +206,6 @@ def _adjust_line(context, line, available_width: float | None) -> None:
         dot = _dot_width(box, context) if MIDDLE_DOT in (a, b) else em / 2
         natural.append(natural_gap(a, b, em, dot))
         opportunities.append(is_opportunity(a, b))
-    lead = -entries[chars[0][0]].style["font_size"] / 2 if chars[0][2] in OPENING else 0.0
     trail = entries[chars[-1][0]].style["font_size"] / 2 if chars[-1][2] in CLOSING else 0.0
 
     pieces = _pieces(entries, chars, natural, opportunities)
@@ -214,12 +214,12 @@ def _adjust_line(context, line, available_width: float | None) -> None:
     gaps = natural
     if available_width is not None and any(opportunities):
         text_widths = sum(box.width for box in entries if isinstance(box, boxes.TextBox))
-        natural_width = line.width - text_widths + sum(p.natural_width for p in pieces) + sum(natural) + lead - trail
+        natural_width = line.width - text_widths + sum(p.natural_width for p in pieces) + sum(natural) - trail
         stretch = (available_width - natural_width) / sum(opportunities)
         gaps = [g + stretch * o for g, o in zip(natural, opportunities)]
     start = line.children[0].position_x if line.children else line.position_x
     _apply(line, pieces, gaps, len(chars))
-    line.width = _place(line, start + lead) - start
+    line.width = _place(line, start) - start
 
 
 def _script_class(char: str) -> str:

@@ -18,11 +18,11 @@ from ..passes._walk import map_inlines, map_text
 
 WORD_JOINER = "\u2060"
 # a mark that must not start a line, after any character that is not a space or a joiner
-NO_LINE_START = re.compile(r"(?<=[^\s\u2060])(——|……|～|·)")
+NO_LINE_START = re.compile(r"(?<=[^\s\u2060])(—+|……|～|·)")
 
 
-# the last two word characters of a run, then only punctuation or spaces to its end
-LAST_TWO = re.compile(r"([\w])([\w])(?=[^\w]*$)")
+# the last two word characters of a run, what stands between them, and the punctuation after
+LAST_TWO = re.compile(r"(\w)([^\w]*)(\w)([^\w]*)$")
 
 
 def join_prohibited_breaks(doc: t.Document) -> t.Document:
@@ -34,12 +34,18 @@ def _join(text: str) -> str:
     return NO_LINE_START.sub(WORD_JOINER + r"\1", text)
 
 
+def _join_tail(match: re.Match) -> str:
+    """`件（套）。` → `件⁠（⁠套）。`: no break anywhere between the last two characters."""
+    first, between, second, after = match.groups()
+    return WORD_JOINER.join([first, *between, second]) + after
+
+
 def _keep_last_two(nodes: list[t.Inline]) -> list[t.Inline]:
     """Join the run's last two characters (when its last text node holds both)."""
     for index in range(len(nodes) - 1, -1, -1):
         node = nodes[index]
         if isinstance(node, t.Text) and re.search(r"\w", node.text):
-            joined = t.Text(LAST_TWO.sub(r"\1" + WORD_JOINER + r"\2", node.text, count=1))
+            joined = t.Text(LAST_TWO.sub(_join_tail, node.text, count=1))
             return [*nodes[:index], joined, *nodes[index + 1:]]
         if not isinstance(node, t.Text) or node.text.strip():
             return nodes  # the run ends in markup: leave it
