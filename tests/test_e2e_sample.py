@@ -142,12 +142,18 @@ def test_epub_language_tags_and_stable_identifier(sample_build, tmp_path):
 
 
 def test_two_builds_with_the_same_source_date_epoch_give_identical_epubs(tmp_path, monkeypatch):
+    import time
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     from compiler.build import build
 
     build(SAMPLE, tmp_path / "a", ("epub",))
     monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # a clock years ahead changes nothing
     build(SAMPLE, tmp_path / "b", ("epub",))
+    monkeypatch.undo()
+    time.tzset()
     first = (tmp_path / "a" / f"{SAMPLE.stem}.epub").read_bytes()
     assert first == (tmp_path / "b" / f"{SAMPLE.stem}.epub").read_bytes()
     with zipfile.ZipFile(tmp_path / "a" / f"{SAMPLE.stem}.epub") as archive:
