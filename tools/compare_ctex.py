@@ -35,11 +35,15 @@ def build_ctex(source: Path, outdir: Path) -> Path | None:
     if not (shutil.which("pandoc") and shutil.which("xelatex")):
         return None
     target = outdir / "ctex.pdf"
-    subprocess.run(
-        ["pandoc", str(source), "-o", str(target), "--pdf-engine=xelatex",
+    run = subprocess.run(
+        ["pandoc", str(source), "-f", "markdown", "-o", str(target), "--pdf-engine=xelatex",
          "-V", "documentclass=ctexart", "-V", "geometry:a4paper,margin=20mm",
          "-V", "CJKmainfont=Noto Serif CJK SC", "-V", "CJKsansfont=Noto Sans CJK SC"],
-        check=True, capture_output=True)
+        capture_output=True, text=True)
+    if run.returncode != 0:
+        reason = next((line for line in run.stderr.splitlines() if line.startswith("!")), run.stderr.strip()[-200:])
+        print(f"compare-ctex: XeLaTeX + ctex failed ({reason}); showing reportc's pages only", file=sys.stderr)
+        return None
     return target
 
 
