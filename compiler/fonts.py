@@ -50,3 +50,22 @@ def check_fonts(faces: list[Face] | None = None) -> None:
         if face.family not in families:
             hint = f" (apt-get install {face.debian_package})" if face.debian_package else ""
             raise ReportError(f"font '{face.family}' is not installed{hint}", EXIT_FAILURE)
+
+
+def font_variables_css(path: Path = MANIFEST) -> str:
+    """CSS custom properties naming each role's face, per language, from the manifest:
+    `:root { --serif: "…SC" } :root:lang(zh-Hant) { --serif: "…TC" }`. Page margin boxes
+    inherit them from the root, so running heads follow the document's script too."""
+    languages = tomllib.loads(path.read_text(encoding="utf-8")).get("languages", {})
+    rules = []
+    for language in sorted(languages, key=lambda tag: tag.count("-")):  # longer tags later, so they win
+        roles = "; ".join(f'--{role}: "{family}"' for role, family in sorted(languages[language].items()))
+        selector = ":root" if language == "zh-Hans" else f":root:lang({language})"
+        rules.append(f"{selector} {{ {roles}; }}")
+    return "\n".join(rules) + "\n"
+
+
+def load_manifest_files(path: Path = MANIFEST) -> dict[str, list[str]]:
+    """Family → its font files, as the manifest lists them."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {face["family"]: face.get("files", []) for face in data.get("face", [])}

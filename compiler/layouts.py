@@ -27,7 +27,11 @@ class Layout:
 
     def strings(self, language: str) -> dict[str, str]:
         table = self.config.get("strings", {})
-        return table.get(language) or table.get(language.split("-")[0]) or table.get("zh-Hans", {})
+        parts = language.split("-")
+        for size in range(len(parts), 0, -1):  # zh-Hant-TW → zh-Hant → zh
+            if "-".join(parts[:size]) in table:
+                return table["-".join(parts[:size])]
+        return table.get("zh-Hans", {})
 
     def stylesheets(self, output: str) -> list[Path]:
         return [self.folder / name for name in self.config.get(output, {}).get("stylesheets", [])]

@@ -197,6 +197,7 @@ class Document:
     title_line: int = 0
     meta: dict[str, str] = field(default_factory=dict)
     language: str = "zh-Hans"
+    ident: str = "chapter"  # the chapter heading's id; a book gives each chapter its own
 
 
 # ---------------------------------------------------------------- helpers

@@ -99,10 +99,12 @@ def _keep_fractional_kerning() -> None:
 # ------------------------------------------------------------------ gap rules
 
 
-def natural_gap(left: str, right: str, em: float, dot_width: float) -> float:
-    """The width clreq adds (or takes) between two adjacent characters, in points."""
+def natural_gap(left: str, right: str, em: float, dot_width: float, compress: bool = True) -> float:
+    """The width clreq adds (or takes) between two adjacent characters, in points. `compress`
+    is off for Traditional Chinese, whose fonts centre ，。、 in the em box: no blank half."""
     gap = 0.0
-    if (left in CLOSING and (right in CLOSING or right in OPENING)) or (left in OPENING and right in OPENING):
+    if compress and ((left in CLOSING and (right in CLOSING or right in OPENING)) or
+                     (left in OPENING and right in OPENING)):
         gap -= em / 2
     if (HAN.match(left) and LATIN.match(right)) or (LATIN.match(left) and HAN.match(right)):
         gap += em / 4
@@ -126,6 +128,12 @@ def is_opportunity(left: str, right: str) -> bool:
 
 
 # ------------------------------------------------------------------ line adjustment
+
+
+def _simplified(box) -> bool:
+    """Is the box set in Simplified Chinese (punctuation in one half of the em box)?"""
+    lang = (box.style["lang"] or "").lower()
+    return not (lang.startswith("zh-hant") or lang in ("zh-tw", "zh-hk", "zh-mo"))
 
 
 def _alignment(line, last: bool) -> str:
@@ -204,9 +212,10 @@ def _adjust_line(context, line, available_width: float | None) -> None:
         box = entries[box_a] if isinstance(entries[box_a], boxes.TextBox) else entries[box_b]
         em = box.style["font_size"]
         dot = _dot_width(box, context) if MIDDLE_DOT in (a, b) else em / 2
-        natural.append(natural_gap(a, b, em, dot))
+        natural.append(natural_gap(a, b, em, dot, compress=_simplified(box)))
         opportunities.append(is_opportunity(a, b))
-    trail = entries[chars[-1][0]].style["font_size"] / 2 if chars[-1][2] in CLOSING else 0.0
+    last_box = entries[chars[-1][0]]
+    trail = last_box.style["font_size"] / 2 if chars[-1][2] in CLOSING and _simplified(last_box) else 0.0
 
     pieces = _pieces(entries, chars, natural, opportunities)
     for piece in pieces:

@@ -129,7 +129,7 @@ def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, pa
     book.add_item(chapter)
 
     sections = [b for b in doc.children if isinstance(b, t.Section)]
-    chapter_link = f"{CHAPTER_FILE}#chapter"
+    chapter_link = f"{CHAPTER_FILE}#{doc.ident}"
     book.toc = [(epub.Section(title, chapter_link), _toc(sections))] if sections else [
         epub.Link(chapter_link, title, "chapter")
     ]

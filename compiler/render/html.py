@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import __version__
 from .. import tree as t
+from ..fonts import font_variables_css
 from ..layouts import Layout
 from .kinsoku import join_prohibited_breaks
 from .pages import inline_targets
@@ -29,8 +30,14 @@ def _context(doc: t.Document, layout: Layout, output: str) -> dict:
         "strings": layout.strings(doc.language),
         "version": __version__,
         "anchors": _anchors(doc),
-        "stylesheets": [path.read_text(encoding="utf-8") for path in layout.stylesheets(output)],
+        "stylesheets": _stylesheets(layout, output),
     }
+
+
+def _stylesheets(layout: Layout, output: str) -> list[str]:
+    """The layout's stylesheets for `output`; print ones after the font roles of fonts/fonts.toml."""
+    sheets = [path.read_text(encoding="utf-8") for path in layout.stylesheets(output)]
+    return sheets if output == "epub" else [font_variables_css(), *sheets]
 
 
 def _anchors(doc: t.Document) -> frozenset[str]:
@@ -45,6 +52,38 @@ def _anchors(doc: t.Document) -> frozenset[str]:
 def render_print_html(doc: t.Document, layout: Layout) -> str:
     """The whole HTML page for WeasyPrint, styles inlined so it renders the same on its own."""
     return layout.render("print", _context(join_prohibited_breaks(doc), layout, "print"))
+
+
+def book_chapters(docs: list[t.Document]) -> list[dict]:
+    """Each chapter of a book with its opening (key points), body and top-level sections."""
+    chapters = []
+    for doc in docs:
+        front, body = _parts(doc)
+        chapters.append({"doc": doc, "front": front, "body": body,
+                         "sections": [b for b in doc.children if isinstance(b, t.Section)]})
+    return chapters
+
+
+def render_book_html(book, docs: list[t.Document], layout: Layout, date: str) -> str:
+    """The whole book as one HTML page for WeasyPrint (title and edition pages, contents, chapters)."""
+    docs = [join_prohibited_breaks(doc) for doc in docs]
+    context = {
+        "book": book,
+        "language": book.output_language,
+        "chapters": book_chapters(docs),
+        "strings": layout.strings(book.output_language),
+        "version": __version__,
+        "date": date,
+        "anchors": frozenset().union(*(_anchors(doc) for doc in docs)),
+        "stylesheets": _stylesheets(layout, "book"),
+    }
+    return layout.render("book", context)
+
+
+def render_title_page(book, layout: Layout, date: str, markers: list[str]) -> str:
+    """The EPUB's front-matter document body: title, edition details, the front pages' markers."""
+    context = {"book": book, "strings": layout.strings(book.output_language), "date": date, "markers": markers}
+    return layout.render("book_epub", context)
 
 
 def render_epub_body(doc: t.Document, layout: Layout) -> str:

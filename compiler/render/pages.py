@@ -27,7 +27,7 @@ class PageStart:
 
 def inline_targets(doc: t.Document) -> dict[str, tuple]:
     """Element id → where its inline content lives in the tree, as a path the marker can follow."""
-    targets: dict[str, tuple] = {"chapter": ("title",)}
+    targets: dict[str, tuple] = {doc.ident: ("title",)}
 
     def visit(blocks: list[t.Block], path: tuple) -> None:
         for index, block in enumerate(blocks):
