@@ -244,3 +244,31 @@ def test_the_patched_weasyprint_internals_are_the_pinned_ones():
     assert line_break.Layout.set_text.__module__ == "compiler.render.cjk_layout"
     assert "round(kerning, 3)" in inspect.getsource(draw_text.draw_first_line) or \
         draw_text.draw_first_line.__code__.co_filename == draw_text.__file__
+
+
+def test_targeted_paragraphs_break_no_rule_wherever_the_line_falls(tmp_path):
+    """Each mark is put at every position around a line end: no line may start with a closing
+    mark, a dash, an ellipsis, a middle dot or a wave dash, nor end with an opening mark, and
+    every justified line stays flush."""
+    marks = ["——", "……", "·", "～", "，", "。", "”", "）", "》", "、", "—"]
+    opening = ["“", "（", "《"]
+    paragraphs = []
+    for count in range(40, 47):
+        for mark in marks:
+            paragraphs.append("汉" * count + mark + "字" * 60 + "。")
+        for mark in opening:
+            paragraphs.append("汉" * count + mark + "字" * 8 + {"“": "”", "（": "）", "《": "》"}[mark] + "文" * 60 + "。")
+    source = tmp_path / "rules.md"
+    source.write_text("# 避头尾\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    lines = pdf_lines(build_chapter(source, tmp_path / "out").pdf)
+    no_start = tuple("、，。）》”～·") + ("—", "…")
+    starts = flush = 0
+    for line, last in body_lines(lines):
+        text = "".join(c for c, *_ in line)
+        assert not text.startswith(no_start), text
+        assert not text.endswith(tuple(opening)), text
+        starts += 1
+        if not last:
+            assert abs(_ink_right(line) - RIGHT) <= 0.5, text
+            flush += 1
+    assert starts > 250 and flush > 100
