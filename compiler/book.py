@@ -166,3 +166,36 @@ def convert_script(doc: t.Document, conversion: str, language: str) -> t.Documen
     converter = opencc.OpenCC(conversion)
     converted = map_inlines(doc, lambda nodes: map_text(nodes, converter.convert))
     return replace(converted, language=language)
+
+
+# ------------------------------------------------------------------ building a book
+
+
+def roman(number: int) -> str:
+    """Lower-case roman numerals, as the front matter prints them."""
+    values = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+              (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, letters in values:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def compile_book(book: Book):
+    """Every chapter read and normalised (findings kept per chapter), ids made unique, and the
+    text converted to Traditional characters for a `hant` edition."""
+    from .build import compile_source
+
+    compiled = []
+    for number, chapter in enumerate(book.chapters, start=1):
+        result = compile_source(chapter)
+        doc = prefix_ids(result.doc, f"ch{number}")
+        if book.script == "hant":
+            doc = convert_script(doc, book.opencc, book.output_language)
+        elif doc.language != book.language:
+            doc = replace(doc, language=book.language)
+        result.doc = doc
+        compiled.append(result)
+    return compiled

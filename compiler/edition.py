@@ -61,11 +61,12 @@ def font_versions() -> dict:
     return versions
 
 
-def write_manifest(outdir: Path, book, sources: list[Path], outputs: list[Path], built: datetime) -> Path:
-    """Write `outdir/edition.json`; paths are stored relative to `outdir`, so the folder can move
-    together with its sources."""
-    def record(path: Path) -> dict:
-        return {"path": os.path.relpath(path.resolve(), outdir.resolve()), "sha256": sha256(path)}
+def manifest_text(outdir: Path, book, sources: list[Path], outputs: list[tuple[Path, Path]], built: datetime) -> str:
+    """The manifest for outputs about to be written to `outdir`: `outputs` pairs each output's
+    final path with the file that holds its bytes now (its staged copy). Paths are stored
+    relative to `outdir`, so the folder can move together with its sources."""
+    def record(path: Path, content: Path | None = None) -> dict:
+        return {"path": os.path.relpath(path.resolve(), outdir.resolve()), "sha256": sha256(content or path)}
 
     manifest = {
         "manifest": 1,
@@ -74,11 +75,9 @@ def write_manifest(outdir: Path, book, sources: list[Path], outputs: list[Path],
         "tools": tool_versions(),
         "fonts": font_versions(),
         "sources": [record(path) for path in sources],
-        "outputs": [record(path) for path in outputs],
+        "outputs": [record(final, staged) for final, staged in outputs],
     }
-    target = outdir / MANIFEST_NAME
-    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return target
+    return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def verify(folder: Path) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from .. import tree as t
@@ -26,20 +27,20 @@ def book_identifier(doc: t.Document, stem: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(NAMESPACE, f"{stem}\n{t.plain_text(doc.title)}\n{doc.language}"))
 
 
-def _toc(sections: list[t.Section]):
+def _toc(sections: list[t.Section], file_name: str):
     from ebooklib import epub
 
     entries = []
     for section in sections:
-        link = epub.Link(f"{CHAPTER_FILE}#{section.ident}", t.plain_text(section.title), section.ident)
+        link = epub.Link(f"{file_name}#{section.ident}", t.plain_text(section.title), section.ident)
         children = [c for c in section.children if isinstance(c, t.Section)]
-        entries.append((epub.Section(link.title, link.href), _toc(children)) if children else link)
+        entries.append((epub.Section(link.title, link.href), _toc(children, file_name)) if children else link)
     return entries
 
 
-def _accessibility(book, doc: t.Document, strings: dict[str, str], *, has_pages: bool) -> None:
+def _accessibility(book, docs: list[t.Document], strings: dict[str, str], *, has_pages: bool) -> None:
     """EPUB Accessibility 1.1 metadata, claiming only what this book has."""
-    images = [node for node in _all_inlines(doc) if isinstance(node, t.Image)]
+    images = [node for doc in docs for node in _all_inlines(doc) if isinstance(node, t.Image)]
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if has_pages:
         features += ["pageNavigation", "printPageNumbers"]
@@ -79,31 +80,114 @@ def _all_inlines(doc: t.Document):
         stack.extend(getattr(node, "children", []))
 
 
+@dataclass
+class ContentDocument:
+    """One XHTML document of the package: its file, title, language and rendered body."""
+
+    file_name: str
+    title: str
+    language: str
+    body: str
+    uid: str
+
+
+@dataclass
+class Package:
+    """What goes into an EPUB besides its content documents."""
+
+    identifier: str
+    title: str
+    language: str
+    date: datetime
+    trees: list[t.Document]  # for metadata derived from the content (images, page breaks, fonts)
+    toc: list
+    body_file: str  # where the body matter starts (landmarks)
+    authors: list[str] = field(default_factory=list)
+    publisher: str = ""
+    page_source: bool = False
+    embed_fonts: bool = False
+    extra_metadata: dict[str, str] = field(default_factory=dict)
+
+
 def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, page_source: bool = False,
                embed_fonts: bool = False) -> bytes:
-    """The EPUB of `doc`. With `page_source`, the tree's PageBreak nodes are the print edition's
-    pages: the book gets a page list and names the PDF edition as their source. With
+    """The EPUB of one chapter. With `page_source`, the tree's PageBreak nodes are the print
+    edition's pages: the book gets a page list and names the PDF edition as their source. With
     `embed_fonts`, subsets of the CJK faces travel inside the book."""
+    title = t.plain_text(doc.title)
+    content = ContentDocument(CHAPTER_FILE, title, doc.language, render_epub_body(doc, layout), "chapter")
+    package = Package(
+        identifier=book_identifier(doc, stem), title=title, language=doc.language, date=date, trees=[doc],
+        toc=[chapter_toc(doc, CHAPTER_FILE)], body_file=CHAPTER_FILE,
+        authors=[doc.meta["author"]] if doc.meta.get("author") else [], publisher=doc.meta.get("publisher", ""),
+        page_source=page_source, embed_fonts=embed_fonts,
+    )
+    return package_bytes(package, [content], layout)
+
+
+TITLE_PAGE_FILE = "titlepage.xhtml"
+
+
+def book_epub_bytes(book, docs: list[t.Document], layout: Layout, *, date: datetime, front_markers: list[str],
+                    embed_fonts: bool = False) -> bytes:
+    """The EPUB of a whole book: a front-matter document (title, edition details), then one
+    content document per chapter; `docs` carry the print edition's PageBreak nodes."""
+    from .html import render_title_page
+
+    strings = layout.strings(book.output_language)
+    title_page = ContentDocument(TITLE_PAGE_FILE, strings["title_page"], book.output_language,
+                                 render_title_page(book, layout, date.isoformat(), front_markers), "titlepage")
+    contents, toc = [title_page], []
+    from ebooklib import epub
+
+    toc.append(epub.Link(TITLE_PAGE_FILE, strings["title_page"], "titlepage"))
+    for number, doc in enumerate(docs, start=1):
+        file_name = f"chapter-{number:02d}.xhtml"
+        contents.append(ContentDocument(file_name, t.plain_text(doc.title), doc.language,
+                                        render_epub_body(doc, layout), f"chapter{number}"))
+        toc.append(chapter_toc(doc, file_name))
+    seed = "\n".join([book.title, book.subtitle, book.edition, book.isbn, book.output_language])
+    package = Package(
+        identifier="urn:uuid:" + str(uuid.uuid5(NAMESPACE, seed)), title=book.title, language=book.output_language,
+        date=date, trees=docs, toc=toc, body_file=contents[1].file_name, authors=list(book.editors),
+        publisher=book.publisher, page_source=True, embed_fonts=embed_fonts,
+        extra_metadata={"identifier": f"urn:isbn:{book.isbn}"} if book.isbn else {},
+    )
+    return package_bytes(package, contents, layout)
+
+
+def chapter_toc(doc: t.Document, file_name: str):
+    """The navigation entry of a chapter: its title, and its sections under it."""
     from ebooklib import epub
 
     title = t.plain_text(doc.title)
-    strings = layout.strings(doc.language)
-    identifier = book_identifier(doc, stem)
+    link = f"{file_name}#{doc.ident}"
+    sections = [b for b in doc.children if isinstance(b, t.Section)]
+    return (epub.Section(title, link), _toc(sections, file_name)) if sections else epub.Link(link, title, doc.ident)
+
+
+def package_bytes(package: Package, contents: list[ContentDocument], layout: Layout) -> bytes:
+    """Write the EPUB: metadata, styles (and fonts), content documents, navigation; then re-pack."""
+    from ebooklib import epub
+
+    strings = layout.strings(package.language)
     book = epub.EpubBook()
-    book.set_identifier(identifier)
-    book.set_title(title)
-    book.set_language(doc.language)
-    book.add_metadata("DC", "date", date.strftime("%Y-%m-%d"))
-    if doc.meta.get("author"):
-        book.add_author(doc.meta["author"])
-    if doc.meta.get("publisher"):
-        book.add_metadata("DC", "publisher", doc.meta["publisher"])
-    has_pages = page_source and any(isinstance(node, t.PageBreak) for node in _all_inlines(doc))
+    book.set_identifier(package.identifier)
+    book.set_title(package.title)
+    book.set_language(package.language)
+    book.add_metadata("DC", "date", package.date.strftime("%Y-%m-%d"))
+    for number, author in enumerate(package.authors, start=1):
+        book.add_author(author, uid=f"creator{number}")
+    if package.publisher:
+        book.add_metadata("DC", "publisher", package.publisher)
+    for name, value in package.extra_metadata.items():
+        book.add_metadata("DC", name, value, {"id": name} if name == "identifier" else {})
+    has_pages = package.page_source and any("doc-pagebreak" in content.body for content in contents)
     if has_pages:
-        edition = f"{title} ({strings['print_edition']}, PDF)"
+        edition = f"{package.title} ({strings['print_edition']}, PDF)"
         book.add_metadata("DC", "source", edition)
         book.add_metadata(None, "meta", edition, {"property": "pageBreakSource"})
-    _accessibility(book, doc, strings, has_pages=has_pages)
+    _accessibility(book, package.trees, strings, has_pages=has_pages)
 
     styles = []
     for index, path in enumerate(layout.stylesheets("epub")):
@@ -112,45 +196,48 @@ def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, pa
         book.add_item(item)
         styles.append(item)
 
-    if embed_fonts:
+    if package.embed_fonts:
         from .epub_fonts import CSS_FILE, FONT_MEDIA_TYPE, embedded_fonts
 
-        fonts = embedded_fonts(doc, extra_text="".join(strings.values()))
+        every = package.trees[0] if len(package.trees) == 1 else replace(
+            package.trees[0], title=[t.Text(package.title)],
+            children=[t.Section(1, doc.title, doc.children, doc.title_line) for doc in package.trees])
+        fonts = embedded_fonts(every, extra_text="".join(strings.values()))
         for index, (name, data) in enumerate(fonts.files):
             book.add_item(epub.EpubItem(uid=f"font{index}", file_name=name, media_type=FONT_MEDIA_TYPE, content=data))
         item = epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=fonts.css.encode())
         book.add_item(item)
         styles.append(item)  # after the layout's stylesheets, so its font rules win
 
-    chapter = epub.EpubHtml(title=title, file_name=CHAPTER_FILE, lang=doc.language, uid="chapter")
-    chapter.content = render_epub_body(doc, layout)
-    for item in styles:
-        chapter.add_item(item)
-    book.add_item(chapter)
+    documents = []
+    for content in contents:
+        document = epub.EpubHtml(title=content.title, file_name=content.file_name, lang=content.language,
+                                 uid=content.uid)
+        document.content = content.body
+        for item in styles:
+            document.add_item(item)
+        book.add_item(document)
+        documents.append(document)
 
-    sections = [b for b in doc.children if isinstance(b, t.Section)]
-    chapter_link = f"{CHAPTER_FILE}#{doc.ident}"
-    book.toc = [(epub.Section(title, chapter_link), _toc(sections))] if sections else [
-        epub.Link(chapter_link, title, "chapter")
-    ]
+    book.toc = package.toc
     book.guide = [
         {"type": "toc", "href": "nav.xhtml", "title": strings["contents"]},
-        {"type": "text", "href": CHAPTER_FILE, "title": title},
+        {"type": "text", "href": package.body_file, "title": package.title},
     ]
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav(title=strings["contents"]))
-    book.spine = ["nav", chapter]
+    book.spine = ["nav", *documents]
 
     raw = io.BytesIO()
     options = {
-        "mtime": date,
+        "mtime": package.date,
         "play_order": {"enabled": False},
         "epub3_pages": has_pages,
         "pages_title": strings["pages"],
         "landmark_title": strings["landmarks"],
     }
     epub.write_epub(raw, book, options)
-    return repack(raw.getvalue(), date, language=doc.language)
+    return repack(raw.getvalue(), package.date, language=package.language)
 
 
 def _package_language(opf: bytes, language: str) -> bytes:

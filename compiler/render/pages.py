@@ -53,15 +53,22 @@ def inline_targets(doc: t.Document) -> dict[str, tuple]:
     return targets
 
 
-def page_starts(document, html_root, doc: t.Document) -> list[PageStart]:
-    """Where each laid-out page begins, for the pages WeasyPrint rendered from `html_root`."""
+def page_starts(document, html_root, docs, labels: list[str] | None = None) -> list[PageStart]:
+    """Where each laid-out page begins, one entry per page, for the pages WeasyPrint rendered
+    from `html_root` out of the tree(s) `docs`. A page with no text of the trees (a title page,
+    a blank verso) gets `element_id` "". `labels` are the printed page numbers (default 1, 2 …)."""
     from weasyprint.formatting_structure import boxes
 
-    known = inline_targets(doc)
+    if isinstance(docs, t.Document):
+        docs = [docs]
+    known: dict[str, tuple] = {}
+    for doc in docs:
+        known.update(inline_targets(doc))
     parents = {child: parent for parent in html_root.iter() for child in parent}
     consumed: dict[str, int] = {}
     starts: list[PageStart] = []
     for number, page in enumerate(document.pages, start=1):
+        label = labels[number - 1] if labels else str(number)
         first: PageStart | None = None
         for box in _flow_boxes(page._page_box, boxes):
             if not isinstance(box, boxes.TextBox) or "::" in (box.element_tag or ""):
@@ -71,10 +78,9 @@ def page_starts(document, html_root, doc: t.Document) -> list[PageStart]:
                 continue
             count = sum(1 for char in box.text if _counted(char))
             if first is None and count:
-                first = PageStart(str(number), element_id, consumed.get(element_id, 0))
+                first = PageStart(label, element_id, consumed.get(element_id, 0))
             consumed[element_id] = consumed.get(element_id, 0) + count
-        if first is not None:
-            starts.append(first)
+        starts.append(first if first is not None else PageStart(label, "", 0))
     return starts
 
 
@@ -103,11 +109,13 @@ def _nearest_id(element, parents, known) -> str | None:
 
 
 def mark_pages(doc: t.Document, starts: list[PageStart]) -> t.Document:
-    """A copy of the tree with a PageBreak inline node where each page begins."""
+    """A copy of the tree with a PageBreak inline node where each of its pages begins (pages
+    that begin in another tree, or in none, are left out)."""
     targets = inline_targets(doc)
     by_target: dict[tuple, list[PageStart]] = {}
     for start in starts:
-        by_target.setdefault(targets[start.element_id], []).append(start)
+        if start.element_id in targets:
+            by_target.setdefault(targets[start.element_id], []).append(start)
     for path, marks in by_target.items():
         doc = _update(doc, path, lambda nodes, marks=marks: _insert(nodes, marks))
     return doc

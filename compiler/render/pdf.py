@@ -44,9 +44,43 @@ def lay_out(html: str, *, base_dir: Path, allowed_roots: list[Path]):
     return page_html.render(), page_html.etree_element
 
 
-def write_pdf(document, target: Path, *, identifier: str) -> None:
-    """Write laid-out pages to `target` as PDF, with an /ID derived from `identifier`."""
+def write_pdf(document, target: Path, *, identifier: str, variant: str = "", attachments: list[Path] = (),
+              date=None, roman_pages: int = 0) -> None:
+    """Write laid-out pages to `target` as PDF, with an /ID derived from `identifier`.
+
+    `variant` is a WeasyPrint PDF variant (`pdf/a-3b` embeds `attachments` as associated source
+    files, dated `date` so that the bytes do not depend on the files' times; `pdf/ua-1` is
+    tagged, with running heads and page numbers as artifacts). With `roman_pages`, the PDF's
+    page labels number that many front pages i, ii … and the rest 1, 2 … as printed."""
+    from weasyprint import Attachment
+
+    options = {"pdf_identifier": hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()}
+    if variant:
+        options["pdf_variant"] = variant
+        options["output_intent"] = "srgb"  # PDF/A needs it; for PDF/UA it says how colours are meant
+    if attachments:
+        options["attachments"] = [
+            Attachment(filename=str(path), name=path.name, description=path.name, created=date, modified=date,
+                       relationship="Source")
+            for path in attachments
+        ]
+    from .pdf_artifacts import install, mark_margin_artifacts
+
+    install()
+    mark_margin_artifacts(document)
     try:
-        document.write_pdf(target, pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode())
+        document.write_pdf(target, finisher=_page_labels(roman_pages) if roman_pages else None, **options)
     except OSError as exc:
         raise ReportError(f"{target}: cannot write the PDF ({exc.strerror or exc})", EXIT_FAILURE) from None
+
+
+def _page_labels(roman_pages: int):
+    """A WeasyPrint finisher adding /PageLabels: lower-roman front matter, then decimal from 1."""
+    import pydyf
+
+    def finish(document, pdf):
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([
+            0, pydyf.Dictionary({"S": "/r"}), roman_pages, pydyf.Dictionary({"S": "/D"}),
+        ])})
+
+    return finish
