@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2
 TEST_DEBIAN_PACKAGES := chromium
 ACE := tools/ace
 
-.PHONY: build test setup test-setup system-packages test-system-packages clean
+.PHONY: build test setup test-setup system-packages test-system-packages bench clean
 
 build: setup
 	$(VENV)/bin/reportc build $(SAMPLE) -o build
@@ -51,3 +51,7 @@ $(ACE)/node_modules/.installed: $(ACE)/package.json $(ACE)/package-lock.json
 
 clean:
 	rm -rf build/*.pdf build/*.epub build/*.html
+
+# Benchmarks (figures for people, not tests): phase times, WeasyPrint alone, a 30-chapter book.
+bench: setup
+	$(PY) bench/run.py

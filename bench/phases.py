@@ -1,0 +1,89 @@
+"""One benchmark run in its own process: the time of each build phase for one chapter, or
+WeasyPrint alone rendering the HTML we emit (the floor we cannot beat without changing it).
+
+    python bench/phases.py chapter SOURCE      → JSON: phase times, pages, peak RSS
+    python bench/phases.py weasyprint HTML     → JSON: WeasyPrint's own time for that HTML
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def chapter(source: Path) -> dict:
+    from datetime import datetime, timezone
+
+    times: dict[str, float] = {}
+
+    def timed(name, fn, *args, **kwargs):
+        start = time.perf_counter()
+        value = fn(*args, **kwargs)
+        times[name] = times.get(name, 0.0) + time.perf_counter() - start
+        return value
+
+    start_all = time.perf_counter()
+    from compiler.diagnostics import Findings
+    from compiler.layouts import LAYOUTS_DIR, load_layout
+    from compiler.passes import normalise
+    from compiler.reader import read_document
+    from compiler.render.epub import epub_bytes
+    from compiler.render.html import render_print_html
+    from compiler.render.pages import mark_pages, page_starts
+    from compiler.render.pdf import lay_out, write_pdf
+    from compiler.source import read_source
+    import weasyprint  # noqa: F401  (imported here so that "layout" times layout alone)
+    times["import"] = time.perf_counter() - start_all
+
+    text = timed("read", read_source, source)
+    findings = Findings(text.name)
+    raw = timed("read", read_document, text, findings)
+    doc = timed("passes", normalise, raw, findings)
+    layout = load_layout("yearbook")
+    html = timed("html", render_print_html, doc, layout)
+    pages, root = timed("layout", lay_out, html, base_dir=source.parent,
+                        allowed_roots=[layout.folder, LAYOUTS_DIR.parent, source.parent])
+    with tempfile.TemporaryDirectory() as scratch:
+        timed("pdf", write_pdf, pages, Path(scratch) / "out.pdf", identifier="bench")
+        marked = timed("epub", mark_pages, doc, page_starts(pages, root, doc))
+        timed("epub", epub_bytes, marked, layout, stem=source.stem,
+              date=datetime(2020, 1, 1, tzinfo=timezone.utc), page_source=True)
+        Path(scratch, "page.html").write_text(html, encoding="utf-8")
+        html_copy = Path(tempfile.gettempdir()) / f"reportc-bench-{source.stem}.html"
+        html_copy.write_text(html, encoding="utf-8")
+    times["total"] = time.perf_counter() - start_all
+    return {"phases": {k: round(v, 3) for k, v in times.items()}, "pages": len(pages.pages),
+            "peak_rss_mb": round(peak_rss_mb(), 1), "html": str(html_copy)}
+
+
+def weasyprint_alone(html_file: Path) -> dict:
+    """Plain WeasyPrint (none of reportc's patches) rendering and writing the same HTML."""
+    start = time.perf_counter()
+    from weasyprint import HTML
+
+    imported = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        document = HTML(filename=str(html_file)).render()
+        rendered = time.perf_counter()
+        document.write_pdf(Path(scratch) / "out.pdf")
+    done = time.perf_counter()
+    return {"import": round(imported - start, 3), "layout": round(rendered - imported, 3),
+            "pdf": round(done - rendered, 3), "total": round(done - start, 3),
+            "pages": len(document.pages), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+if __name__ == "__main__":
+    kind, path = sys.argv[1], Path(sys.argv[2])
+    result = chapter(path) if kind == "chapter" else weasyprint_alone(path)
+    print(json.dumps(result))
