@@ -41,11 +41,17 @@ class BuildResult:
 def compile_source(path: str | Path) -> Compiled:
     """Read and normalise one chapter; findings are collected, not raised."""
     source = read_source(path)
-    findings = Findings(source.name)
-    if source.encoding == "gb18030":
-        findings.info(1, "file is not UTF-8; read as GB18030")
-    doc = normalise(read_document(source, findings), findings)
+    findings = Findings(source.name, lines=source.text.split("\n"))
+    doc = read_document(source, findings)
+    doc = normalise(doc, findings, base_dir=source.path.parent)
     return Compiled(source, doc, findings)
+
+
+def stopping_findings(findings: Findings, *, strict: bool = False) -> list:
+    """The findings that fail a build or check, in source order: errors, and with `strict`
+    warnings too (as they stand: `Finding.as_error` gives them as errors)."""
+    levels = ("error", "warning") if strict else ("error",)
+    return [f for f in findings.sorted() if f.level in levels]
 
 
 def build_date(source: SourceText) -> datetime:
@@ -68,7 +74,7 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, layout_name: str = "yearbook",
-          *, embed_fonts: bool = False) -> BuildResult:
+          *, embed_fonts: bool = False, strict: bool = False) -> BuildResult:
     from .fonts import check_fonts
     from .render.epub import book_identifier, epub_bytes
     from .render.html import render_print_html
@@ -77,9 +83,12 @@ def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMAT
 
     layout = load_layout(layout_name)
     compiled = compile_source(path)
-    if compiled.findings.has_errors:
-        first = next(f for f in compiled.findings.sorted() if f.level == "error")
-        raise ReportError(f"{first} (build stopped; run 'reportc check' for all findings)", EXIT_FAILURE)
+    stops = stopping_findings(compiled.findings, strict=strict)
+    if stops:
+        first = stops[0]
+        why = "build stopped by --strict" if first.level != "error" else "build stopped"
+        raise ReportError(f"{first.as_error()} ({why}; run 'reportc check' for all findings)", EXIT_FAILURE,
+                          findings=compiled.findings)
     source, doc = compiled.source, compiled.doc
     date = build_date(source)
     outdir = Path(outdir)

@@ -1,17 +1,21 @@
 """The command line: `reportc build` and `reportc check`.
 
 Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input. Every
-failure is one line on stderr, never a traceback (set REPORTC_DEBUG=1 to see one).
+failure is one line on stderr, never a traceback (set REPORTC_DEBUG=1 to see one). Findings are
+`file:line:column: level: message`, each followed by its source line and a caret; `--json`
+gives one JSON record per line on stdout instead (findings, outputs written, the error that
+ended the command).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
 from . import __version__
-from .diagnostics import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ReportError
+from .diagnostics import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Findings, ReportError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,10 +35,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--layout", default="yearbook", help="layout name in layouts/ or a layout folder (default: yearbook)")
     build.add_argument("--epub-fonts", action="store_true",
                        help="embed subsets of the CJK faces in the EPUB (by default the reader's fonts are used)")
-    build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    build.add_argument("--strict", action="store_true", help="warnings are errors: they stop the build")
+    build.add_argument("--json", action="store_true",
+                       help="print findings, outputs and errors as JSON records, one per line, on stdout")
+    build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json records)")
 
     check = commands.add_parser("check", help="print the normaliser's findings for a chapter")
     check.add_argument("source", help="the chapter's Markdown-style text file")
+    check.add_argument("--strict", action="store_true", help="warnings are errors: exit 1 when there is one")
+    check.add_argument("--json", action="store_true", help="print the findings as JSON records, one per line")
     return parser
 
 
@@ -45,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         return _check(args)
     except ReportError as exc:
-        print(f"reportc: {exc}", file=sys.stderr)
+        report_error(exc, args)
         return exc.exit_code
     except KeyboardInterrupt:
         print("reportc: interrupted; earlier outputs are unchanged", file=sys.stderr)
@@ -57,28 +66,74 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
+# ----------------------------------------------------------------------------- reporting
+
+
+def emit(record: dict) -> None:
+    """One JSON record on its own line of stdout, written at once (watch mode streams them)."""
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def print_findings(findings: Findings, items, stream) -> None:
+    """Each finding as `file:line:column: level: message`, its source line and a caret."""
+    for finding in items:
+        print(finding, file=stream)
+        for line in findings.excerpt(finding):
+            print(line, file=stream)
+
+
+def _shown(findings: Findings, *, strict: bool, include_info: bool = True) -> list:
+    """The findings to report, warnings given as errors under --strict."""
+    items = [f for f in findings.sorted() if include_info or f.level != "info"]
+    return [f.as_error() for f in items] if strict else items
+
+
+def report_error(exc: ReportError, args) -> None:
+    """The one line on stderr; with --json also the findings that caused it and an error record."""
+    if getattr(args, "json", False):
+        if exc.findings is not None:
+            for finding in _shown(exc.findings, strict=getattr(args, "strict", False)):
+                emit(exc.findings.record(finding))
+        emit({"type": "error", "message": str(exc), "exit_code": exc.exit_code})
+    print(f"reportc: {exc}", file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
 def _build(args) -> int:
     from .build import build, parse_formats
 
     formats = parse_formats(args.format)
-    result = build(args.source, args.outdir, formats, args.layout, embed_fonts=args.epub_fonts)
-    if not args.quiet:
-        for finding in result.findings.sorted():
-            if finding.level != "info":
-                print(finding, file=sys.stderr)
+    result = build(args.source, args.outdir, formats, args.layout, embed_fonts=args.epub_fonts, strict=args.strict)
+    if args.json:
+        for finding in _shown(result.findings, strict=args.strict):
+            emit(result.findings.record(finding))
+        for fmt, path in result.outputs.items():
+            record = {"type": "output", "format": fmt, "path": str(path)}
+            if fmt == "pdf":
+                record["pages"] = result.pages
+            emit(record)
+    elif not args.quiet:
+        print_findings(result.findings, _shown(result.findings, strict=args.strict, include_info=False), sys.stderr)
         for fmt, path in result.outputs.items():
             extra = f" ({result.pages} pages)" if fmt == "pdf" else ""
-            print(f"wrote {path}{extra}")
+            print(f"wrote {path}{extra}", flush=True)
     return EXIT_OK
 
 
 def _check(args) -> int:
-    from .build import compile_source
+    from .build import compile_source, stopping_findings
 
     compiled = compile_source(args.source)
-    for finding in compiled.findings.sorted():
-        print(finding)
-    return EXIT_FAILURE if compiled.findings.has_errors else EXIT_OK
+    findings = compiled.findings
+    items = _shown(findings, strict=args.strict)
+    if args.json:
+        for finding in items:
+            emit(findings.record(finding))
+    else:
+        print_findings(findings, items, sys.stdout)
+    return EXIT_FAILURE if stopping_findings(findings, strict=args.strict) else EXIT_OK
 
 
 if __name__ == "__main__":

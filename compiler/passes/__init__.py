@@ -8,6 +8,7 @@ No pass knows about PDF or EPUB.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from .. import tree as t
@@ -17,6 +18,7 @@ from ..diagnostics import Findings
 @dataclass
 class PassContext:
     findings: Findings
+    base_dir: Path | None = None  # the source's folder; None: the folder of doc.source_name
 
 
 Pass = Callable[[t.Document, PassContext], t.Document]
@@ -47,8 +49,8 @@ def pipeline() -> list[Pass]:
     ]
 
 
-def normalise(doc: t.Document, findings: Findings) -> t.Document:
-    ctx = PassContext(findings)
+def normalise(doc: t.Document, findings: Findings, base_dir: Path | None = None) -> t.Document:
+    ctx = PassContext(findings, base_dir)
     for step in pipeline():
         doc = step(doc, ctx)
     return doc
