@@ -123,7 +123,7 @@ def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMAT
         if "epub" in formats:
             marked = mark_pages(doc, page_starts(pages, html_root, doc))
             stage("epub").write_bytes(epub_bytes(marked, layout, stem=source.stem, date=date, page_source=True,
-                                                     embed_fonts=embed_fonts))
+                                                     embed_fonts=embed_fonts, image_dir=source.path.parent))
         for fmt, (temp, target) in staged.items():
             os.replace(temp, target)
             result.outputs[fmt] = target

@@ -42,9 +42,14 @@ class Link:
 
 @dataclass
 class Image:
+    """An image as the source gives it (`src`). `file` is set by the images pass when the image
+    may be shown: a path relative to the source's folder (or a data: URL). Renderers use only
+    `file`; an image without one shows its alt text."""
+
     src: str
     alt: str
     title: str = ""
+    file: str = ""
 
 
 @dataclass

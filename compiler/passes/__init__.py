@@ -18,7 +18,7 @@ from ..diagnostics import Findings
 @dataclass
 class PassContext:
     findings: Findings
-    base_dir: Path | None = None  # the source's folder; None: the folder of doc.source_name
+    base_dir: Path | None = None  # the source's folder (images are looked for there); None: beside source_name
 
 
 Pass = Callable[[t.Document, PassContext], t.Document]
@@ -28,6 +28,7 @@ def pipeline() -> list[Pass]:
     from .callouts import make_callouts
     from .findings import report_findings
     from .headless_sections import recover_headless_sections
+    from .images import check_images
     from .key_points import make_key_points
     from .punctuation import full_width_punctuation
     from .rejoin import rejoin_split_paragraphs
@@ -45,6 +46,7 @@ def pipeline() -> list[Pass]:
         recover_headless_sections,
         nest_sections,
         assign_ids,
+        check_images,
         report_findings,
     ]
 

@@ -10,14 +10,19 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 from .. import tree as t
+from ..images import MEDIA_TYPES, load
 from ..layouts import Layout
+from ..passes._walk import SPANS, map_inlines
 from .html import render_epub_body
 
 NAMESPACE = uuid.UUID("6f1d7c36-2f5e-5b8e-9a54-4b1f0c0c9e11")  # reportc's own UUIDv5 namespace
 CHAPTER_FILE = "chapter.xhtml"
+IMAGE_DIR = "images"
 
 
 def book_identifier(doc: t.Document, stem: str) -> str:
@@ -39,7 +44,7 @@ def _toc(sections: list[t.Section]):
 
 def _accessibility(book, doc: t.Document, strings: dict[str, str], *, has_pages: bool) -> None:
     """EPUB Accessibility 1.1 metadata, claiming only what this book has."""
-    images = [node for node in _all_inlines(doc) if isinstance(node, t.Image)]
+    images = [node for node in _all_inlines(doc) if isinstance(node, t.Image) and node.file]
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if has_pages:
         features += ["pageNavigation", "printPageNumbers"]
@@ -79,12 +84,52 @@ def _all_inlines(doc: t.Document):
         stack.extend(getattr(node, "children", []))
 
 
+def package_images(doc: t.Document, image_dir: Path | None) -> tuple[t.Document, list[tuple[str, str, bytes]]]:
+    """The images the tree shows, as package files: (the tree with each `Image.file` pointing
+    into the package, [(file name, media type, bytes)]). Each file is read again through
+    `compiler.images.load`, which re-checks that it lies in `image_dir` and is an image; one
+    that no longer does shows its alt text. Without `image_dir` only data: URLs are packaged."""
+    files: list[tuple[str, str, bytes]] = []
+    names: dict[str, str] = {}
+
+    def package(node: t.Image) -> t.Image:
+        if not node.file:
+            return node
+        if node.file not in names:
+            loaded = load(node.file, image_dir) if (image_dir is not None or node.file.startswith("data:")) else None
+            if loaded is None:
+                names[node.file] = ""
+            else:
+                data, media_type = loaded
+                name = f"{IMAGE_DIR}/image{len(files) + 1}.{MEDIA_TYPES[media_type]}"
+                files.append((name, media_type, data))
+                names[node.file] = name
+        return replace(node, file=names[node.file])
+
+    def run(nodes: list[t.Inline]) -> list[t.Inline]:
+        out = []
+        for node in nodes:
+            if isinstance(node, t.Image):
+                node = package(node)
+            elif isinstance(node, SPANS):
+                node = replace(node, children=run(node.children))
+            out.append(node)
+        return out
+
+    if not any(isinstance(node, t.Image) and node.file for node in _all_inlines(doc)):
+        return doc, []
+    return map_inlines(doc, run), files
+
+
 def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, page_source: bool = False,
-               embed_fonts: bool = False) -> bytes:
+               embed_fonts: bool = False, image_dir: Path | None = None) -> bytes:
     """The EPUB of `doc`. With `page_source`, the tree's PageBreak nodes are the print edition's
     pages: the book gets a page list and names the PDF edition as their source. With
-    `embed_fonts`, subsets of the CJK faces travel inside the book."""
+    `embed_fonts`, subsets of the CJK faces travel inside the book. Images are read from
+    `image_dir`, the source's folder (see `package_images`)."""
     from ebooklib import epub
+
+    doc, images = package_images(doc, image_dir)
 
     title = t.plain_text(doc.title)
     strings = layout.strings(doc.language)
@@ -121,6 +166,9 @@ def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, pa
         item = epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=fonts.css.encode())
         book.add_item(item)
         styles.append(item)  # after the layout's stylesheets, so its font rules win
+
+    for index, (name, media_type, data) in enumerate(images, start=1):
+        book.add_item(epub.EpubItem(uid=f"image{index}", file_name=name, media_type=media_type, content=data))
 
     chapter = epub.EpubHtml(title=title, file_name=CHAPTER_FILE, lang=doc.language, uid="chapter")
     chapter.content = render_epub_body(doc, layout)
