@@ -1,7 +1,9 @@
 """The build: read → normalise → render, writing outputs so a failed build changes nothing.
 
-Every output is written to a temporary file beside its target; only when all of them are
-complete are they renamed into place, so an earlier good build survives a failure.
+Every output is written to a temporary `.part` file beside its target; only when all of them
+are complete are they renamed into place, so an earlier good build survives a failure. An
+interrupted build (SIGINT, SIGTERM: see `compiler.interrupts`) removes its `.part` files and
+renames nothing; the renames themselves run with those signals held back.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import interrupts
 from . import tree as t
 from .diagnostics import EXIT_FAILURE, EXIT_USAGE, Findings, ReportError
 from .layouts import LAYOUTS_DIR, load_layout
 from .passes import normalise
+from .progress import Progress
 from .reader import read_document
 from .source import SourceText, read_source
 
@@ -38,12 +42,15 @@ class BuildResult:
     pages: int = 0
 
 
-def compile_source(path: str | Path) -> Compiled:
+def compile_source(path: str | Path, progress: Progress | None = None) -> Compiled:
     """Read and normalise one chapter; findings are collected, not raised."""
-    source = read_source(path)
-    findings = Findings(source.name, lines=source.text.split("\n"))
-    doc = read_document(source, findings)
-    doc = normalise(doc, findings, base_dir=source.path.parent)
+    progress = progress if progress is not None else Progress()
+    with progress.phase("read"):
+        source = read_source(path)
+        findings = Findings(source.name, lines=source.text.split("\n"))
+        doc = read_document(source, findings)
+    with progress.phase("normalise"):
+        doc = normalise(doc, findings, base_dir=source.path.parent)
     return Compiled(source, doc, findings)
 
 
@@ -74,15 +81,18 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, layout_name: str = "yearbook",
-          *, embed_fonts: bool = False, strict: bool = False) -> BuildResult:
-    from .fonts import check_fonts
-    from .render.epub import book_identifier, epub_bytes
-    from .render.html import render_print_html
-    from .render.pages import mark_pages, page_starts
-    from .render.pdf import lay_out, write_pdf
+          *, embed_fonts: bool = False, strict: bool = False, progress: Progress | None = None) -> BuildResult:
+    """Build `formats` of the chapter at `path` into `outdir`. Raises ReportError on failure and
+    `interrupts.Interrupted` on SIGINT/SIGTERM; either way no earlier output is changed."""
+    with interrupts.raising_on_signals():
+        return _build(Path(path), Path(outdir), formats, layout_name, embed_fonts=embed_fonts, strict=strict,
+                      progress=progress if progress is not None else Progress())
 
+
+def _build(path: Path, outdir: Path, formats, layout_name: str, *, embed_fonts: bool, strict: bool,
+           progress: Progress) -> BuildResult:
     layout = load_layout(layout_name)
-    compiled = compile_source(path)
+    compiled = compile_source(path, progress)
     stops = stopping_findings(compiled.findings, strict=strict)
     if stops:
         first = stops[0]
@@ -91,7 +101,6 @@ def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMAT
                           findings=compiled.findings)
     source, doc = compiled.source, compiled.doc
     date = build_date(source)
-    outdir = Path(outdir)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -100,31 +109,53 @@ def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMAT
     with ExitStack() as cleanup:
         staged: dict[str, tuple[Path, Path]] = {}
 
-        def stage(fmt: str) -> Path:
-            handle, name = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=f".{fmt}.part", dir=outdir)
-            os.close(handle)
-            temp = Path(name)
-            temp.chmod(0o644)
-            cleanup.callback(lambda: temp.unlink(missing_ok=True))
+        def stage(fmt: str, write) -> None:
+            """Write one output to a `.part` file beside its target, removed again on failure."""
+            with interrupts.signals_blocked(done=False):  # no .part file without its cleanup
+                handle, name = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=f".{fmt}.part", dir=outdir)
+                temp = Path(name)
+                cleanup.callback(lambda: temp.unlink(missing_ok=True))
+                os.close(handle)
             staged[fmt] = (temp, outdir / f"{source.stem}.{fmt}")
-            return temp
+            try:
+                temp.chmod(0o644)
+                write(temp)
+            except OSError as exc:
+                raise ReportError(f"{staged[fmt][1]}: cannot be written ({exc.strerror or exc})", EXIT_FAILURE) from None
 
+        _render(doc, source, layout, formats, stage, result, date=date, embed_fonts=embed_fonts, progress=progress)
+        interrupts.check()  # a signal some library swallowed still stops the build here
+        with interrupts.signals_blocked(done=True):
+            for fmt, (temp, target) in staged.items():
+                os.replace(temp, target)
+                result.outputs[fmt] = target
+    return result
+
+
+def _render(doc: t.Document, source: SourceText, layout, formats, stage, result: BuildResult, *, date: datetime,
+            embed_fonts: bool, progress: Progress) -> None:
+    from .fonts import check_fonts
+    from .render.epub import book_identifier, epub_bytes
+    from .render.html import render_print_html
+    from .render.pages import mark_pages, page_starts
+    from .render.pdf import lay_out, write_pdf
+
+    with progress.phase("layout"):
         html = render_print_html(doc, layout)
         if "html" in formats:
-            stage("html").write_text(html, encoding="utf-8")
+            stage("html", lambda temp: temp.write_text(html, encoding="utf-8"))
         if "pdf" in formats or "epub" in formats:
             # the EPUB cites the print edition's pages, so it needs the layout too
             check_fonts()
             roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", source.path.resolve().parent]
             pages, html_root = lay_out(html, base_dir=source.path.parent, allowed_roots=roots)
             result.pages = len(pages.pages)
-        if "pdf" in formats:
-            write_pdf(pages, stage("pdf"), identifier=book_identifier(doc, source.stem))
-        if "epub" in formats:
+    if "pdf" in formats:
+        with progress.phase("PDF"):
+            stage("pdf", lambda temp: write_pdf(pages, temp, identifier=book_identifier(doc, source.stem)))
+    if "epub" in formats:
+        with progress.phase("EPUB"):
             marked = mark_pages(doc, page_starts(pages, html_root, doc))
-            stage("epub").write_bytes(epub_bytes(marked, layout, stem=source.stem, date=date, page_source=True,
-                                                     embed_fonts=embed_fonts, image_dir=source.path.parent))
-        for fmt, (temp, target) in staged.items():
-            os.replace(temp, target)
-            result.outputs[fmt] = target
-    return result
+            data = epub_bytes(marked, layout, stem=source.stem, date=date, page_source=True,
+                              embed_fonts=embed_fonts, image_dir=source.path.parent)
+            stage("epub", lambda temp: temp.write_bytes(data))

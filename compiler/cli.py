@@ -1,10 +1,13 @@
 """The command line: `reportc build` and `reportc check`.
 
-Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input. Every
-failure is one line on stderr, never a traceback (set REPORTC_DEBUG=1 to see one). Findings are
-`file:line:column: level: message`, each followed by its source line and a caret; `--json`
-gives one JSON record per line on stdout instead (findings, outputs written, the error that
-ended the command).
+Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input, 128 + the
+signal's number when SIGINT or SIGTERM stops a build. Every failure is one line on stderr,
+never a traceback (set REPORTC_DEBUG=1 to see one). Findings are `file:line:column: level:
+message`, each followed by its source line and a caret; `--json` gives one JSON record per line
+on stdout instead (findings, outputs written, the error that ended the command).
+
+Importing this module stays cheap (`reportc --version` must be quick): the build, WeasyPrint,
+ebooklib and rich are imported only by the commands that need them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sys
 
 from . import __version__
 from .diagnostics import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Findings, ReportError
+from .interrupts import Interrupted
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,22 +27,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
+def _add_build_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("source", help="the chapter's Markdown-style text file")
+    command.add_argument("-o", "--outdir", default="build", help="output folder (default: build/)")
+    command.add_argument("--format", default="pdf,epub", help="comma-separated: pdf, epub, html (default: pdf,epub)")
+    command.add_argument("--layout", default="yearbook", help="layout name in layouts/ or a layout folder (default: yearbook)")
+    command.add_argument("--epub-fonts", action="store_true",
+                         help="embed subsets of the CJK faces in the EPUB (by default the reader's fonts are used)")
+    command.add_argument("--strict", action="store_true", help="warnings are errors: they stop the build")
+    command.add_argument("--json", action="store_true",
+                         help="print findings, outputs and errors as JSON records, one per line, on stdout")
+    loudness = command.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json records)")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="print each phase's time")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reportc", description="Compile Chinese report chapters into PDF and EPUB.")
     parser.add_argument("--version", action="version", version=f"reportc {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    build = commands.add_parser("build", help="build the PDF and EPUB of a chapter")
-    build.add_argument("source", help="the chapter's Markdown-style text file")
-    build.add_argument("-o", "--outdir", default="build", help="output folder (default: build/)")
-    build.add_argument("--format", default="pdf,epub", help="comma-separated: pdf, epub, html (default: pdf,epub)")
-    build.add_argument("--layout", default="yearbook", help="layout name in layouts/ or a layout folder (default: yearbook)")
-    build.add_argument("--epub-fonts", action="store_true",
-                       help="embed subsets of the CJK faces in the EPUB (by default the reader's fonts are used)")
-    build.add_argument("--strict", action="store_true", help="warnings are errors: they stop the build")
-    build.add_argument("--json", action="store_true",
-                       help="print findings, outputs and errors as JSON records, one per line, on stdout")
-    build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json records)")
+    _add_build_options(commands.add_parser("build", help="build the PDF and EPUB of a chapter"))
 
     check = commands.add_parser("check", help="print the normaliser's findings for a chapter")
     check.add_argument("source", help="the chapter's Markdown-style text file")
@@ -55,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     except ReportError as exc:
         report_error(exc, args)
+        return exc.exit_code
+    except Interrupted as exc:
+        if exc.after_commit:
+            print(f"reportc: interrupted by {exc.name} after the outputs were written", file=sys.stderr)
+        else:
+            print(f"reportc: interrupted by {exc.name}; earlier outputs are unchanged", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("reportc: interrupted; earlier outputs are unchanged", file=sys.stderr)
@@ -102,10 +117,22 @@ def report_error(exc: ReportError, args) -> None:
 
 
 def _build(args) -> int:
+    _build_once(args)
+    return EXIT_OK
+
+
+def _build_once(args):
+    """Build as the options say and report it; returns the BuildResult."""
     from .build import build, parse_formats
+    from .progress import progress_for
 
     formats = parse_formats(args.format)
-    result = build(args.source, args.outdir, formats, args.layout, embed_fonts=args.epub_fonts, strict=args.strict)
+    progress = progress_for(quiet=args.quiet, verbose=args.verbose)
+    try:
+        result = build(args.source, args.outdir, formats, args.layout, embed_fonts=args.epub_fonts,
+                       strict=args.strict, progress=progress)
+    finally:
+        progress.close()
     if args.json:
         for finding in _shown(result.findings, strict=args.strict):
             emit(result.findings.record(finding))
@@ -119,7 +146,9 @@ def _build(args) -> int:
         for fmt, path in result.outputs.items():
             extra = f" ({result.pages} pages)" if fmt == "pdf" else ""
             print(f"wrote {path}{extra}", flush=True)
-    return EXIT_OK
+    if args.verbose:
+        print(f"reportc: total {sum(progress.times.values()):.2f} s", file=sys.stderr)
+    return result
 
 
 def _check(args) -> int:
