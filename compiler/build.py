@@ -40,6 +40,7 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     findings: Findings | None = None
     pages: int = 0
+    inputs: list[Path] = field(default_factory=list)  # the files the build read: the source, its images
 
 
 def compile_source(path: str | Path, progress: Progress | None = None) -> Compiled:
@@ -59,6 +60,15 @@ def stopping_findings(findings: Findings, *, strict: bool = False) -> list:
     warnings too (as they stand: `Finding.as_error` gives them as errors)."""
     levels = ("error", "warning") if strict else ("error",)
     return [f for f in findings.sorted() if f.level in levels]
+
+
+def image_files(doc: t.Document, folder: Path) -> list[Path]:
+    """The image files the document shows (data: URLs aside)."""
+    from urllib.parse import unquote
+
+    from .passes.images import shown_images
+
+    return sorted({folder / unquote(image.file) for image in shown_images(doc) if not image.file.startswith("data:")})
 
 
 def build_date(source: SourceText) -> datetime:
@@ -105,7 +115,7 @@ def _build(path: Path, outdir: Path, formats, layout_name: str, *, embed_fonts: 
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"{outdir}: cannot create the output folder ({exc.strerror or exc})", EXIT_USAGE) from None
-    result = BuildResult(findings=compiled.findings)
+    result = BuildResult(findings=compiled.findings, inputs=[source.path, *image_files(doc, source.path.parent)])
     with ExitStack() as cleanup:
         staged: dict[str, tuple[Path, Path]] = {}
 

@@ -1,4 +1,4 @@
-"""The command line: `reportc build` and `reportc check`.
+"""The command line: `reportc build`, `reportc check` and `reportc watch`.
 
 Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input, 128 + the
 signal's number when SIGINT or SIGTERM stops a build. Every failure is one line on stderr,
@@ -7,7 +7,7 @@ message`, each followed by its source line and a caret; `--json` gives one JSON 
 on stdout instead (findings, outputs written, the error that ended the command).
 
 Importing this module stays cheap (`reportc --version` must be quick): the build, WeasyPrint,
-ebooklib and rich are imported only by the commands that need them.
+ebooklib, rich and watchfiles are imported only by the commands that need them.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("source", help="the chapter's Markdown-style text file")
     check.add_argument("--strict", action="store_true", help="warnings are errors: exit 1 when there is one")
     check.add_argument("--json", action="store_true", help="print the findings as JSON records, one per line")
+
+    _add_build_options(commands.add_parser("watch", help="build, then build again whenever the chapter is saved"))
     return parser
 
 
@@ -61,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "watch":
+            return _watch(args)
         return _check(args)
     except ReportError as exc:
         report_error(exc, args)
@@ -163,6 +167,25 @@ def _check(args) -> int:
     else:
         print_findings(findings, items, sys.stdout)
     return EXIT_FAILURE if stopping_findings(findings, strict=args.strict) else EXIT_OK
+
+
+def _watch(args) -> int:
+    from .build import parse_formats
+    from .layouts import load_layout
+    from .watch import watch
+
+    parse_formats(args.format)  # a usage error ends watch mode before it starts
+    layout = load_layout(args.layout)
+
+    def rebuild():
+        """One build, reported; a failure is reported too, and watching goes on."""
+        try:
+            return _build_once(args).inputs
+        except ReportError as exc:
+            report_error(exc, args)
+            return None
+
+    return watch(args.source, rebuild, layout_folder=layout.folder, quiet=args.quiet)
 
 
 if __name__ == "__main__":
