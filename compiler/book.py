@@ -183,14 +183,14 @@ def roman(number: int) -> str:
     return out
 
 
-def compile_book(book: Book):
+def compile_book(book: Book, progress=None):
     """Every chapter read and normalised (findings kept per chapter), ids made unique, and the
     text converted to Traditional characters for a `hant` edition."""
     from .build import compile_source
 
     compiled = []
     for number, chapter in enumerate(book.chapters, start=1):
-        result = compile_source(chapter)
+        result = compile_source(chapter, progress)
         doc = prefix_ids(result.doc, f"ch{number}")
         if book.script == "hant":
             doc = convert_script(doc, book.opencc, book.output_language)

@@ -1,7 +1,9 @@
 """The build: read → normalise → render, writing outputs so a failed build changes nothing.
 
-Every output is written to a temporary file beside its target; only when all of them are
-complete are they renamed into place, so an earlier good build survives a failure.
+Every output is written to a temporary `.part` file beside its target; only when all of them
+are complete are they renamed into place, so an earlier good build survives a failure. An
+interrupted build (SIGINT, SIGTERM: see `compiler.interrupts`) removes its `.part` files and
+renames nothing; the renames themselves run with those signals held back.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import interrupts
 from . import tree as t
 from .diagnostics import EXIT_FAILURE, EXIT_USAGE, Findings, ReportError
 from .layouts import LAYOUTS_DIR, load_layout
 from .passes import normalise
+from .progress import Progress
 from .reader import read_document
 from .source import SourceText, read_source
 
@@ -36,16 +40,35 @@ class BuildResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     findings: Findings | None = None
     pages: int = 0
+    inputs: list[Path] = field(default_factory=list)  # the files the build read: the source, its images
 
 
-def compile_source(path: str | Path) -> Compiled:
+def compile_source(path: str | Path, progress: Progress | None = None) -> Compiled:
     """Read and normalise one chapter; findings are collected, not raised."""
-    source = read_source(path)
-    findings = Findings(source.name)
-    if source.encoding == "gb18030":
-        findings.info(1, "file is not UTF-8; read as GB18030")
-    doc = normalise(read_document(source, findings), findings)
+    progress = progress if progress is not None else Progress()
+    with progress.phase("read"):
+        source = read_source(path)
+        findings = Findings(source.name, lines=source.text.split("\n"))
+        doc = read_document(source, findings)
+    with progress.phase("normalise"):
+        doc = normalise(doc, findings, base_dir=source.path.parent)
     return Compiled(source, doc, findings)
+
+
+def stopping_findings(findings: Findings, *, strict: bool = False) -> list:
+    """The findings that fail a build or check, in source order: errors, and with `strict`
+    warnings too (as they stand: `Finding.as_error` gives them as errors)."""
+    levels = ("error", "warning") if strict else ("error",)
+    return [f for f in findings.sorted() if f.level in levels]
+
+
+def image_files(doc: t.Document, folder: Path) -> list[Path]:
+    """The image files the document shows (data: URLs aside)."""
+    from urllib.parse import unquote
+
+    from .passes.images import shown_images
+
+    return sorted({folder / unquote(image.file) for image in shown_images(doc) if not image.file.startswith("data:")})
 
 
 def build_date(source: SourceText) -> datetime:
@@ -68,57 +91,107 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def build(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, layout_name: str = "yearbook",
-          *, embed_fonts: bool = False) -> BuildResult:
+          *, embed_fonts: bool = False, strict: bool = False, progress: Progress | None = None) -> BuildResult:
+    """Build `formats` of the chapter at `path` into `outdir`. Raises ReportError on failure and
+    `interrupts.Interrupted` on SIGINT/SIGTERM; either way no earlier output is changed."""
+    with interrupts.raising_on_signals():
+        return _build(Path(path), Path(outdir), formats, layout_name, embed_fonts=embed_fonts, strict=strict,
+                      progress=progress if progress is not None else Progress())
+
+
+def _build(path: Path, outdir: Path, formats, layout_name: str, *, embed_fonts: bool, strict: bool,
+           progress: Progress) -> BuildResult:
+    layout = load_layout(layout_name)
+    compiled = compile_source(path, progress)
+    stops = stopping_findings(compiled.findings, strict=strict)
+    if stops:
+        first = stops[0]
+        why = "build stopped by --strict" if first.level != "error" else "build stopped"
+        raise ReportError(f"{first.as_error()} ({why}; run 'reportc check' for all findings)", EXIT_FAILURE,
+                          findings=compiled.findings)
+    source, doc = compiled.source, compiled.doc
+    date = build_date(source)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"{outdir}: cannot create the output folder ({exc.strerror or exc})", EXIT_USAGE) from None
+    result = BuildResult(findings=compiled.findings, inputs=[source.path, *image_files(doc, source.path.parent)])
+    with _Outputs(outdir) as outputs:
+        _render(doc, source, layout, formats, lambda fmt, write: outputs.stage(f"{source.stem}.{fmt}", fmt, write),
+                result, date=date, embed_fonts=embed_fonts, progress=progress)
+        outputs.commit(result)
+    return result
+
+
+class _Outputs:
+    """Outputs written to `.part` files beside their targets and renamed into place together.
+
+    A `.part` file is removed again when the build fails or is interrupted; the renames run with
+    SIGINT and SIGTERM held back, so they are never cut in half."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self.staged: dict[str, tuple[Path, Path]] = {}
+        self._cleanup = ExitStack()
+
+    def __enter__(self) -> "_Outputs":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._cleanup.close()
+
+    def stage(self, file_name: str, key: str, write) -> Path:
+        """Write one output (`key`: pdf, epub …) to a `.part` file; returns the staged file."""
+        stem, _, suffix = file_name.rpartition(".")
+        with interrupts.signals_blocked(done=False):  # no .part file without its cleanup
+            handle, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{suffix}.part", dir=self.outdir)
+            temp = Path(name)
+            self._cleanup.callback(lambda: temp.unlink(missing_ok=True))
+            os.close(handle)
+        self.staged[key] = (temp, self.outdir / file_name)
+        try:
+            temp.chmod(0o644)
+            write(temp)
+        except OSError as exc:
+            raise ReportError(f"{self.outdir / file_name}: cannot be written ({exc.strerror or exc})",
+                              EXIT_FAILURE) from None
+        return temp
+
+    def commit(self, result: "BuildResult") -> None:
+        interrupts.check()  # a signal some library swallowed still stops the build here
+        with interrupts.signals_blocked(done=True):
+            for key, (temp, target) in self.staged.items():
+                os.replace(temp, target)
+                result.outputs[key] = target
+
+
+def _render(doc: t.Document, source: SourceText, layout, formats, stage, result: BuildResult, *, date: datetime,
+            embed_fonts: bool, progress: Progress) -> None:
     from .fonts import check_fonts
     from .render.epub import book_identifier, epub_bytes
     from .render.html import render_print_html
     from .render.pages import mark_pages, page_starts
     from .render.pdf import lay_out, write_pdf
 
-    layout = load_layout(layout_name)
-    compiled = compile_source(path)
-    if compiled.findings.has_errors:
-        first = next(f for f in compiled.findings.sorted() if f.level == "error")
-        raise ReportError(f"{first} (build stopped; run 'reportc check' for all findings)", EXIT_FAILURE)
-    source, doc = compiled.source, compiled.doc
-    date = build_date(source)
-    outdir = Path(outdir)
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"{outdir}: cannot create the output folder ({exc.strerror or exc})", EXIT_USAGE) from None
-    result = BuildResult(findings=compiled.findings)
-    with ExitStack() as cleanup:
-        staged: dict[str, tuple[Path, Path]] = {}
-
-        def stage(fmt: str) -> Path:
-            handle, name = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=f".{fmt}.part", dir=outdir)
-            os.close(handle)
-            temp = Path(name)
-            temp.chmod(0o644)
-            cleanup.callback(lambda: temp.unlink(missing_ok=True))
-            staged[fmt] = (temp, outdir / f"{source.stem}.{fmt}")
-            return temp
-
+    with progress.phase("layout"):
         html = render_print_html(doc, layout)
         if "html" in formats:
-            stage("html").write_text(html, encoding="utf-8")
+            stage("html", lambda temp: temp.write_text(html, encoding="utf-8"))
         if "pdf" in formats or "epub" in formats:
             # the EPUB cites the print edition's pages, so it needs the layout too
             check_fonts()
             roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", source.path.resolve().parent]
             pages, html_root = lay_out(html, base_dir=source.path.parent, allowed_roots=roots)
             result.pages = len(pages.pages)
-        if "pdf" in formats:
-            write_pdf(pages, stage("pdf"), identifier=book_identifier(doc, source.stem))
-        if "epub" in formats:
+    if "pdf" in formats:
+        with progress.phase("PDF"):
+            stage("pdf", lambda temp: write_pdf(pages, temp, identifier=book_identifier(doc, source.stem)))
+    if "epub" in formats:
+        with progress.phase("EPUB"):
             marked = mark_pages(doc, page_starts(pages, html_root, doc))
-            stage("epub").write_bytes(epub_bytes(marked, layout, stem=source.stem, date=date, page_source=True,
-                                                     embed_fonts=embed_fonts))
-        for fmt, (temp, target) in staged.items():
-            os.replace(temp, target)
-            result.outputs[fmt] = target
-    return result
+            data = epub_bytes(marked, layout, stem=source.stem, date=date, page_source=True,
+                              embed_fonts=embed_fonts, image_dir=source.path.parent)
+            stage("epub", lambda temp: temp.write_bytes(data))
 
 
 def book_date(book) -> datetime:
@@ -135,8 +208,16 @@ def book_date(book) -> datetime:
 
 def build_book(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, *,
                pdf_variant: str | None = None, script: str | None = None, opencc: str | None = None,
-               embed_fonts: bool = False) -> BuildResult:
+               embed_fonts: bool = False, strict: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build the book that `path` (a book.toml) describes: one PDF, one EPUB, and edition.json."""
+    with interrupts.raising_on_signals():
+        return _build_book(Path(path), Path(outdir), formats, pdf_variant=pdf_variant, script=script,
+                           opencc=opencc, embed_fonts=embed_fonts, strict=strict,
+                           progress=progress if progress is not None else Progress())
+
+
+def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, opencc, embed_fonts: bool, strict: bool,
+                progress: Progress) -> BuildResult:
     from .book import check_options, compile_book, load_book, roman
     from .edition import MANIFEST_NAME, manifest_text
     from .fonts import check_fonts
@@ -154,66 +235,61 @@ def build_book(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_F
     if "book" not in layout.config:
         raise ReportError(f"layout '{book.layout}' has no [book] template", EXIT_USAGE)
     date = book_date(book)
-    compiled = compile_book(book)
-    findings = [f for c in compiled for f in c.findings.sorted()]
-    errors = [f for f in findings if f.level == "error"]
-    if errors:
-        raise ReportError(f"{errors[0]} (build stopped; run 'reportc check' on the chapter)", EXIT_FAILURE)
+    compiled = compile_book(book, progress)
+    for chapter in compiled:
+        stops = stopping_findings(chapter.findings, strict=strict)
+        if stops:
+            why = "build stopped by --strict" if stops[0].level != "error" else "build stopped"
+            raise ReportError(f"{stops[0].as_error()} ({why}; run 'reportc check' on the chapter)", EXIT_FAILURE,
+                              findings=chapter.findings)
     docs = [c.doc for c in compiled]
-    outdir = Path(outdir)
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReportError(f"{outdir}: cannot create the output folder ({exc.strerror or exc})", EXIT_USAGE) from None
-    result = BuildResult(findings=Findings(str(book.path), items=findings))
+    findings = Findings(str(book.path))
+    for chapter in compiled:
+        findings.items.extend(chapter.findings.items)
+    result = BuildResult(findings=findings, inputs=[book.path, *book.chapters])
     stem = book.path.stem
-    with ExitStack() as cleanup:
-        staged: dict[str, tuple[Path, Path]] = {}
-
-        def stage(fmt: str) -> Path:
-            handle, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{fmt}.part", dir=outdir)
-            os.close(handle)
-            temp = Path(name)
-            temp.chmod(0o644)
-            cleanup.callback(lambda: temp.unlink(missing_ok=True))
-            staged[fmt] = (temp, outdir / f"{stem}.{fmt}")
-            return temp
-
-        html = render_book_html(book, docs, layout, date.isoformat())
-        if "html" in formats:
-            stage("html").write_text(html, encoding="utf-8")
-        check_fonts()
-        roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", *{c.source.path.resolve().parent for c in compiled}]
-        pages, html_root = lay_out(html, base_dir=book.folder, allowed_roots=roots)
-        result.pages = len(pages.pages)
-        starts = page_starts(pages, html_root, docs)
-        first_chapter = next((i for i, s in enumerate(starts) if s.element_id == docs[0].ident), 0)
-        labels = [roman(i + 1) if i < first_chapter else str(i - first_chapter + 1) for i in range(len(starts))]
-        starts = page_starts(pages, html_root, docs, labels)
+    with _Outputs(outdir) as outputs:
+        with progress.phase("layout"):
+            html = render_book_html(book, docs, layout, date.isoformat())
+            if "html" in formats:
+                outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
+            check_fonts()
+            roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", *{c.source.path.resolve().parent for c in compiled}]
+            pages, html_root = lay_out(html, base_dir=book.folder, allowed_roots=roots)
+            result.pages = len(pages.pages)
+            starts = page_starts(pages, html_root, docs)
+            first_chapter = next((i for i, s in enumerate(starts) if s.element_id == docs[0].ident), 0)
+            labels = [roman(i + 1) if i < first_chapter else str(i - first_chapter + 1) for i in range(len(starts))]
+            starts = page_starts(pages, html_root, docs, labels)
         if "pdf" in formats:
-            identifier = f"{book.title}\n{book.edition}\n{book.isbn}\n{book.output_language}"
-            write_pdf(pages, stage("pdf"), identifier=identifier, variant=book.pdf_variant, date=date,
-                      attachments=[book.path, *book.chapters] if book.pdf_variant.startswith("pdf/a") else [],
-                      roman_pages=first_chapter)
+            with progress.phase("PDF"):
+                identifier = f"{book.title}\n{book.edition}\n{book.isbn}\n{book.output_language}"
+                attachments = [book.path, *book.chapters] if book.pdf_variant.startswith("pdf/a") else []
+                outputs.stage(f"{stem}.pdf", "pdf", lambda temp: write_pdf(
+                    pages, temp, identifier=identifier, variant=book.pdf_variant, date=date,
+                    attachments=attachments, roman_pages=first_chapter))
         if "epub" in formats:
-            front = [s.label for s in starts[:first_chapter]]
-            # a page with no text of its own (a blank verso) begins where the next text does
-            placed, pending = [], []
-            for start in starts[first_chapter:]:
-                if not start.element_id:
-                    pending.append(start)
-                    continue
-                placed.extend(replace(p, element_id=start.element_id, offset=start.offset) for p in pending)
-                pending = []
-                placed.append(start)
-            marked = [mark_pages(doc, placed) for doc in docs]
-            stage("epub").write_bytes(book_epub_bytes(book, marked, layout, date=date, front_markers=front,
-                                                      embed_fonts=embed_fonts))
-        outputs = [(target, temp) for fmt, (temp, target) in staged.items() if fmt in ("pdf", "epub")]
-        manifest = manifest_text(outdir, book, [book.path, *book.chapters], outputs, date)
-        stage("json").write_text(manifest, encoding="utf-8")
-        staged["json"] = (staged["json"][0], outdir / MANIFEST_NAME)
-        for fmt, (temp, target) in staged.items():
-            os.replace(temp, target)
-            result.outputs[fmt] = target
+            with progress.phase("EPUB"):
+                front = [s.label for s in starts[:first_chapter]]
+                # a page with no text of its own (a blank verso) begins where the next text does
+                placed, pending = [], []
+                for start in starts[first_chapter:]:
+                    if not start.element_id:
+                        pending.append(start)
+                        continue
+                    placed.extend(replace(p, element_id=start.element_id, offset=start.offset) for p in pending)
+                    pending = []
+                    placed.append(start)
+                marked = [mark_pages(doc, placed) for doc in docs]
+                data = book_epub_bytes(book, marked, layout, date=date, front_markers=front, embed_fonts=embed_fonts,
+                                       image_dirs=[c.source.path.parent for c in compiled])
+                outputs.stage(f"{stem}.epub", "epub", lambda temp: temp.write_bytes(data))
+        staged = [(target, temp) for key, (temp, target) in outputs.staged.items() if key in ("pdf", "epub")]
+        manifest = manifest_text(outdir, book, [book.path, *book.chapters], staged, date)
+        outputs.stage(MANIFEST_NAME, "manifest", lambda temp: temp.write_text(manifest, encoding="utf-8"))
+        outputs.commit(result)
     return result

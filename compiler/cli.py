@@ -1,17 +1,25 @@
-"""The command line: `reportc build` and `reportc check`.
+"""The command line: `reportc build`, `reportc check` and `reportc watch`.
 
-Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input. Every
-failure is one line on stderr, never a traceback (set REPORTC_DEBUG=1 to see one).
+Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input, 128 + the
+signal's number when SIGINT or SIGTERM stops a build. Every failure is one line on stderr,
+never a traceback (set REPORTC_DEBUG=1 to see one). Findings are `file:line:column: level:
+message`, each followed by its source line and a caret; `--json` gives one JSON record per line
+on stdout instead (findings, outputs written, the error that ended the command).
+
+Importing this module stays cheap (`reportc --version` must be quick): the build, WeasyPrint,
+ebooklib, rich and watchfiles are imported only by the commands that need them.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
 from . import __version__
-from .diagnostics import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, ReportError
+from .diagnostics import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Findings, ReportError
+from .interrupts import Interrupted
 
 
 class _Parser(argparse.ArgumentParser):
@@ -19,24 +27,32 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
+def _add_build_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("source", help="the chapter's Markdown-style text file, or a book's book.toml")
+    command.add_argument("-o", "--outdir", default="build", help="output folder (default: build/)")
+    command.add_argument("--format", default="pdf,epub", help="comma-separated: pdf, epub, html (default: pdf,epub)")
+    command.add_argument("--layout", default="yearbook", help="layout name in layouts/ or a layout folder (default: yearbook)")
+    command.add_argument("--epub-fonts", action="store_true",
+                         help="embed subsets of the CJK faces in the EPUB (by default the reader's fonts are used)")
+    command.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"],
+                         help="books: an archival PDF (PDF/A-3b with the sources embedded, or tagged PDF/UA-1)")
+    command.add_argument("--script", choices=["hans", "hant"], help="books: hant makes a Traditional-Chinese edition")
+    command.add_argument("--opencc", choices=["s2t", "s2tw", "s2twp", "s2hk"],
+                         help="books: the OpenCC conversion for --script hant (default: the book's, else s2t)")
+    command.add_argument("--strict", action="store_true", help="warnings are errors: they stop the build")
+    command.add_argument("--json", action="store_true",
+                         help="print findings, outputs and errors as JSON records, one per line, on stdout")
+    loudness = command.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json records)")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="print each phase's time")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reportc", description="Compile Chinese report chapters into PDF and EPUB.")
     parser.add_argument("--version", action="version", version=f"reportc {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    build = commands.add_parser("build", help="build the PDF and EPUB of a chapter, or of a book (book.toml)")
-    build.add_argument("source", help="the chapter's Markdown-style text file, or a book.toml")
-    build.add_argument("-o", "--outdir", default="build", help="output folder (default: build/)")
-    build.add_argument("--format", default="pdf,epub", help="comma-separated: pdf, epub, html (default: pdf,epub)")
-    build.add_argument("--layout", default="yearbook", help="layout name in layouts/ or a layout folder (default: yearbook)")
-    build.add_argument("--epub-fonts", action="store_true",
-                       help="embed subsets of the CJK faces in the EPUB (by default the reader's fonts are used)")
-    build.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"],
-                       help="books: an archival PDF (PDF/A-3b with the sources embedded, or tagged PDF/UA-1)")
-    build.add_argument("--script", choices=["hans", "hant"], help="books: hant makes a Traditional-Chinese edition")
-    build.add_argument("--opencc", choices=["s2t", "s2tw", "s2twp", "s2hk"],
-                       help="books: the OpenCC conversion for --script hant (default: the book's, else s2t)")
-    build.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    _add_build_options(commands.add_parser("build", help="build the PDF and EPUB of a chapter, or of a book (book.toml)"))
 
     new = commands.add_parser("new", help="create a book folder (book.toml and two chapters) that builds as it is")
     new.add_argument("name", help="the folder (and the book's title)")
@@ -46,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="print the normaliser's findings for a chapter")
     check.add_argument("source", help="the chapter's Markdown-style text file")
+    check.add_argument("--strict", action="store_true", help="warnings are errors: exit 1 when there is one")
+    check.add_argument("--json", action="store_true", help="print the findings as JSON records, one per line")
+
+    _add_build_options(commands.add_parser("watch", help="build, then build again whenever the chapter is saved"))
     return parser
 
 
@@ -54,13 +74,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "watch":
+            return _watch(args)
         if args.command == "new":
             return _new(args)
         if args.command == "verify":
             return _verify(args)
         return _check(args)
     except ReportError as exc:
-        print(f"reportc: {exc}", file=sys.stderr)
+        report_error(exc, args)
+        return exc.exit_code
+    except Interrupted as exc:
+        if exc.after_commit:
+            print(f"reportc: interrupted by {exc.name} after the outputs were written", file=sys.stderr)
+        else:
+            print(f"reportc: interrupted by {exc.name}; earlier outputs are unchanged", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("reportc: interrupted; earlier outputs are unchanged", file=sys.stderr)
@@ -72,27 +100,83 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILURE
 
 
+# ----------------------------------------------------------------------------- reporting
+
+
+def emit(record: dict) -> None:
+    """One JSON record on its own line of stdout, written at once (watch mode streams them)."""
+    print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def print_findings(findings: Findings, items, stream) -> None:
+    """Each finding as `file:line:column: level: message`, its source line and a caret."""
+    for finding in items:
+        print(finding, file=stream)
+        for line in findings.excerpt(finding):
+            print(line, file=stream)
+
+
+def _shown(findings: Findings, *, strict: bool, include_info: bool = True) -> list:
+    """The findings to report, warnings given as errors under --strict."""
+    items = [f for f in findings.sorted() if include_info or f.level != "info"]
+    return [f.as_error() for f in items] if strict else items
+
+
+def report_error(exc: ReportError, args) -> None:
+    """The one line on stderr; with --json also the findings that caused it and an error record."""
+    if getattr(args, "json", False):
+        if exc.findings is not None:
+            for finding in _shown(exc.findings, strict=getattr(args, "strict", False)):
+                emit(exc.findings.record(finding))
+        emit({"type": "error", "message": str(exc), "exit_code": exc.exit_code})
+    print(f"reportc: {exc}", file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
 def _build(args) -> int:
+    _build_once(args)
+    return EXIT_OK
+
+
+def _build_once(args):
+    """Build as the options say and report it; returns the BuildResult."""
     from .build import build, build_book, parse_formats
+    from .progress import progress_for
 
     formats = parse_formats(args.format)
-    if args.source.endswith(".toml"):
-        result = build_book(args.source, args.outdir, formats, pdf_variant=args.pdf_variant, script=args.script,
-                            opencc=args.opencc, embed_fonts=args.epub_fonts)
-    else:
-        for option in ("pdf_variant", "script", "opencc"):
-            if getattr(args, option):
-                raise ReportError(f"--{option.replace('_', '-')} applies to books (a book.toml), not to one chapter",
-                                  EXIT_USAGE)
-        result = build(args.source, args.outdir, formats, args.layout, embed_fonts=args.epub_fonts)
-    if not args.quiet:
-        for finding in result.findings.sorted():
-            if finding.level != "info":
-                print(finding, file=sys.stderr)
+    progress = progress_for(quiet=args.quiet, verbose=args.verbose)
+    try:
+        if args.source.endswith(".toml"):
+            result = build_book(args.source, args.outdir, formats, pdf_variant=args.pdf_variant, script=args.script,
+                                opencc=args.opencc, embed_fonts=args.epub_fonts, strict=args.strict,
+                                progress=progress)
+        else:
+            for option in ("pdf_variant", "script", "opencc"):
+                if getattr(args, option):
+                    raise ReportError(f"--{option.replace('_', '-')} applies to books (a book.toml), not to one "
+                                      "chapter", EXIT_USAGE)
+            result = build(args.source, args.outdir, formats, args.layout, embed_fonts=args.epub_fonts,
+                           strict=args.strict, progress=progress)
+    finally:
+        progress.close()
+    if args.json:
+        for finding in _shown(result.findings, strict=args.strict):
+            emit(result.findings.record(finding))
+        for fmt, path in result.outputs.items():
+            record = {"type": "output", "format": fmt, "path": str(path)}
+            if fmt == "pdf":
+                record["pages"] = result.pages
+            emit(record)
+    elif not args.quiet:
+        print_findings(result.findings, _shown(result.findings, strict=args.strict, include_info=False), sys.stderr)
         for fmt, path in result.outputs.items():
             extra = f" ({result.pages} pages)" if fmt == "pdf" else ""
-            print(f"wrote {path}{extra}")
-    return EXIT_OK
+            print(f"wrote {path}{extra}", flush=True)
+    if args.verbose:
+        print(f"reportc: total {sum(progress.times.values()):.2f} s", file=sys.stderr)
+    return result
 
 
 def _new(args) -> int:
@@ -119,12 +203,36 @@ def _verify(args) -> int:
 
 
 def _check(args) -> int:
-    from .build import compile_source
+    from .build import compile_source, stopping_findings
 
     compiled = compile_source(args.source)
-    for finding in compiled.findings.sorted():
-        print(finding)
-    return EXIT_FAILURE if compiled.findings.has_errors else EXIT_OK
+    findings = compiled.findings
+    items = _shown(findings, strict=args.strict)
+    if args.json:
+        for finding in items:
+            emit(findings.record(finding))
+    else:
+        print_findings(findings, items, sys.stdout)
+    return EXIT_FAILURE if stopping_findings(findings, strict=args.strict) else EXIT_OK
+
+
+def _watch(args) -> int:
+    from .build import parse_formats
+    from .layouts import load_layout
+    from .watch import watch
+
+    parse_formats(args.format)  # a usage error ends watch mode before it starts
+    layout = load_layout(args.layout)
+
+    def rebuild():
+        """One build, reported; a failure is reported too, and watching goes on."""
+        try:
+            return _build_once(args).inputs
+        except ReportError as exc:
+            report_error(exc, args)
+            return None
+
+    return watch(args.source, rebuild, layout_folder=layout.folder, quiet=args.quiet)
 
 
 if __name__ == "__main__":

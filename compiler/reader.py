@@ -7,6 +7,11 @@ the reader first cuts the text into block groups at blank lines (keeping fenced 
 lists whole), records each group's first line and the blank lines before it, and hands each
 group to Python-Markdown. Its element tree is then turned into typed nodes (`compiler.tree`).
 The result is flat: headings stand among the blocks; sections are made by a later pass.
+
+Chinese prose is often indented by its author rather than by the layout: two full-width spaces
+(`　　`), a tab or some spaces before each paragraph. Markdown would read a tab or four spaces as
+a code block; a paragraph that starts with Chinese after such an indent is prose, so the indent
+is dropped instead (a list's indented continuation is still read as part of the list).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 
 import markdown
@@ -21,13 +27,23 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import tree as t
 from .diagnostics import Findings
+from .passes.chars import is_cjk
 from .source import SourceText
 
 BLANK = re.compile(r"^[\s\u3000\u200b\ufeff]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 LIST_MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])[ \t]")
 INDENTED = re.compile(r"^( {2,}|\t)")
+ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+INDENT = re.compile(r"^[ \t\u3000]+")
+CHINESE_SENTENCE_MARK = re.compile("[。，；：！？、]")
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+CONTENT_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9]")
+NOT_SHOWN = re.compile(r"<!--.*?(?:-->|\Z)|\]\([^)]*\)?|^ {0,3}\[[^\]]+\]:.*$|^[ \t]*\d{1,9}[.)](?=[ \t])"
+                       r"|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$", re.S | re.M)
+LONG_MARKER_RUN = re.compile(r"\*{3,}|_{3,}")
+MARKER = re.compile(r"[*_]+")
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 # fenced_code stashes its block as finished HTML; it is read back into a CodeBlock
 STASHED_CODE = re.compile(r'^\s*<pre(?:\s[^>]*)?><code(?:\s+class="(?:language-)?([^"]*)")?[^>]*>(.*)</code></pre>\s*$', re.S)
@@ -64,14 +80,20 @@ def read_document(source: SourceText, findings: Findings | None = None) -> t.Doc
     """Parse a chapter into a flat `Document`; the first level-1 heading becomes its title."""
     findings = findings if findings is not None else Findings(source.name)
     lines = source.text.split("\n")
+    if not findings.lines:
+        findings.lines = lines  # so passes can place their findings at a column
+    for note in source.notes:
+        findings.add(note.line, note.level, note.message, note.column)
     meta, body_start = _front_matter(lines)
     unclosed = _unclosed_fence(lines, body_start)
     if unclosed:
-        findings.error(unclosed, "code fence opened here is never closed: the rest of the chapter would be read as code")
+        column = len(lines[unclosed - 1]) - len(lines[unclosed - 1].lstrip(" ")) + 1
+        findings.error(unclosed, "code fence opened here is never closed: the rest of the chapter would be read as code",
+                       column, length=len(FENCE.match(lines[unclosed - 1]).group(1)))
     md = _new_markdown()
     blocks: list[t.Block] = []
     for group in _groups(lines, body_start):
-        blocks.extend(_parse_group(md, group))
+        blocks.extend(_parse_group(md, group, findings))
     doc = t.Document(title=[], children=blocks, source_name=source.name, meta=meta)
     if "lang" in meta:
         doc.language = meta["lang"]
@@ -149,6 +171,8 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
                 first, blanks = previous.first_line, previous.blank_lines_before
             else:
                 first, blanks = index + 1, pending_blanks
+        if not held_open and (len(current) == 0 or ATX_HEADING.match(current[-1])) and _indented_prose(line):
+            line = INDENT.sub("", line)
         current.append(line)
         if in_fence is None:
             if in_comment:
@@ -168,6 +192,12 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
     return groups
 
 
+def without_comments(raw: str) -> str:
+    """Raw HTML with its comments taken out: they are the author's notes, not content. What
+    stands beside a comment in the same stashed chunk (`<!-- 注 --><b>文</b>`) stays."""
+    return HTML_COMMENT.sub("", raw) if "<!--" in raw else raw
+
+
 def _two_space_lists(lines: list[str]) -> list[str]:
     """A list written with 2-space indentation, re-indented to the 4 spaces Python-Markdown reads.
 
@@ -180,6 +210,19 @@ def _two_space_lists(lines: list[str]) -> list[str]:
         return [" " * (2 * (len(line) - len(line.lstrip(" ")))) + line.lstrip(" ") if line.strip() else line
                 for line in lines]
     return lines
+
+
+def _indented_prose(line: str) -> bool:
+    """A paragraph indented by its author (tab, spaces, full-width spaces) and written in
+    Chinese: its first character is Chinese, or it holds Chinese sentence punctuation."""
+    indent = INDENT.match(line)
+    if not indent:
+        return False
+    rest = line[indent.end():]
+    if LIST_MARKER.match(rest) or rest.startswith(("#", ">", "|", "<")) or FENCE.match(rest):
+        return False  # Markdown that happens to be indented: let Python-Markdown decide
+    first = rest.lstrip("*_")[:1]
+    return is_cjk(first) or bool(CHINESE_SENTENCE_MARK.search(rest))
 
 
 def _in_list(lines: list[str]) -> bool:
@@ -196,10 +239,43 @@ def _continues(previous: _Group, line: str) -> bool:
     return False
 
 
-def _parse_group(md: markdown.Markdown, group: _Group) -> list[t.Block]:
+def _parse_group(md: markdown.Markdown, group: _Group, findings: Findings) -> list[t.Block]:
+    """The group's blocks. Python-Markdown can drop text on odd runs of emphasis markers
+    (`丙******丁**` loses 丁): if what the reader sees of the group is not all in its blocks,
+    the group is read again with such runs, then all markers, shown as typed; and if text is
+    still missing, it becomes one paragraph of its lines as they stand. Nothing is lost."""
+    blocks = _convert(md, group, group.lines)
+    if not _lost(group.lines, blocks):
+        return blocks
+    where = findings.locate(group.first_line, LONG_MARKER_RUN)
+    if where[1] is None:
+        where = findings.locate(group.first_line, MARKER)
+    for escape in (LONG_MARKER_RUN, MARKER):
+        retry = _convert(md, group, [escape.sub(lambda m: "\\" + "\\".join(m.group(0)), line)
+                                     for line in group.lines])
+        if not _lost(group.lines, retry):
+            blocks = retry
+            break
+    else:
+        text = "\n".join(group.lines)
+        blocks = [t.Paragraph([t.Text(text)], group.first_line, group.blank_lines_before)]
+    findings.warning(where[0], "bold/italic markers here cannot be read without losing text: "
+                               "they are shown as typed", where[1], length=where[2])
+    return blocks
+
+
+def _lost(lines: list[str], blocks: list[t.Block]) -> Counter:
+    """The Han characters and digits of `lines` a reader sees that `blocks` do not hold.
+    Markup that legitimately takes text away is left out first: comments, link targets, link
+    reference definitions, ordered-list numbers, character references, fence lines."""
+    source = NOT_SHOWN.sub("", "\n".join(lines))
+    return Counter(CONTENT_CHAR.findall(source)) - Counter(CONTENT_CHAR.findall(t.blocks_text(blocks)))
+
+
+def _convert(md: markdown.Markdown, group: _Group, lines: list[str]) -> list[t.Block]:
     md.reset()
     md.captured_root = None
-    md.convert("\n".join(_two_space_lists(group.lines)))
+    md.convert("\n".join(_two_space_lists(lines)))
     root = md.captured_root
     if root is None:
         return []
@@ -245,8 +321,8 @@ class _Converter:
         if tag == "p":
             whole = (element.text or "").strip()
             if len(element) == 0 and PLACEHOLDER.fullmatch(whole):
-                raw = self._stashed(int(PLACEHOLDER.fullmatch(whole).group(1)))
-                if raw.lstrip().startswith("<!--"):
+                raw = without_comments(self._stashed(int(PLACEHOLDER.fullmatch(whole).group(1))))
+                if not raw.strip():
                     return None  # comments are the author's notes, not content
                 if re.fullmatch(r"&#?\w+;", raw.strip()):
                     return t.Paragraph([t.Text(html.unescape(raw.strip()))], line)
@@ -339,10 +415,10 @@ class _Converter:
         for match in PLACEHOLDER.finditer(text):
             if match.start() > position:
                 nodes.append(t.Text(text[position:match.start()]))
-            raw = self._stashed(int(match.group(1)))
+            raw = without_comments(self._stashed(int(match.group(1))))
             if re.fullmatch(r"&#?\w+;", raw):
                 nodes.append(t.Text(html.unescape(raw)))
-            elif not raw.startswith("<!--"):
+            elif raw:
                 nodes.append(t.RawInline(raw))
             position = match.end()
         if position < len(text):

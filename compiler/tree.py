@@ -42,9 +42,14 @@ class Link:
 
 @dataclass
 class Image:
+    """An image as the source gives it (`src`). `file` is set by the images pass when the image
+    may be shown: a path relative to the source's folder (or a data: URL). Renderers use only
+    `file`; an image without one shows its alt text."""
+
     src: str
     alt: str
     title: str = ""
+    file: str = ""
 
 
 @dataclass
@@ -93,6 +98,9 @@ class Paragraph:
     line: int
     blank_lines_before: int = 0
     ident: str = ""
+    # Where the last half of a paragraph rejoined across a sidebar begins (0: never rejoined).
+    # Bookkeeping for the rejoin pass, not content: left out of comparisons and the dump.
+    continued_at: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -220,6 +228,29 @@ def plain_text(nodes: list[Inline] | Inline) -> str:
     return plain_text(nodes.children)
 
 
+def blocks_text(blocks: list[Block]) -> str:
+    """All the text of `blocks` that the outputs show: paragraphs, titles, items, table cells,
+    code and raw HTML (shown as text), image alt texts; not link targets or image sources."""
+    runs: list[str] = []
+    for block in walk_blocks(blocks):
+        if isinstance(block, (Paragraph, Heading)):
+            runs.append(plain_text(block.children))
+        elif isinstance(block, (Section, Callout)):
+            runs.append(plain_text(block.title))
+            if isinstance(block, Callout):
+                runs.append(plain_text(block.children))
+        elif isinstance(block, KeyPoints):
+            runs.extend(plain_text(item) for item in block.items)
+        elif isinstance(block, CodeBlock):
+            runs.append(block.text)
+        elif isinstance(block, RawBlock):
+            runs.append(block.html)
+        elif isinstance(block, Table):
+            runs.extend(plain_text(cell) for cell in block.header)
+            runs.extend(plain_text(cell) for row in block.rows for cell in row)
+    return "\n".join(runs)
+
+
 def merge_text(nodes: list[Inline]) -> list[Inline]:
     """Join adjacent Text nodes and drop empty ones."""
     merged: list[Inline] = []
@@ -263,7 +294,7 @@ def dump(doc: Document) -> str:
     return "\n".join(out) + "\n"
 
 
-_SKIP = {"children", "items", "title", "header", "rows", "blank_lines_before"}
+_SKIP = {"children", "items", "title", "header", "rows", "blank_lines_before", "continued_at"}
 
 
 def _dump_node(node, depth: int, out: list[str]) -> None:

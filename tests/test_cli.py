@@ -23,7 +23,10 @@ from conftest import ROOT, SAMPLE
 
 REPORTC = ROOT / ".venv" / "bin" / "reportc"
 STEM = SAMPLE.stem
-FINDING_LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+): (?P<level>error|warning|info): (?P<message>.+)$")
+# A finding is `file:line:column: level: message`, then its source line and a caret line.
+FINDING_LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<level>error|warning|info): (?P<message>.+)$")
+EXCERPT_LINE = re.compile(r"^ +(?P<line>\d+)? \| ")
 UNCLOSED_FENCE_CHAPTER = """# 第三章 测试
 
 ## 概述
@@ -65,6 +68,23 @@ def pdf_pages(pdf: Path) -> int:
     return len(PdfReader(str(pdf)).pages)
 
 
+def findings_in(output: str) -> list[re.Match]:
+    """The finding lines of `check`/`build` output; every other line must belong to a finding's
+    excerpt: the source line numbered like the finding, then the caret line."""
+    lines = output.splitlines()
+    found = []
+    index = 0
+    while index < len(lines):
+        match = FINDING_LINE.match(lines[index])
+        assert match, f"not a finding: {lines[index]!r}"
+        found.append(match)
+        source, caret = EXCERPT_LINE.match(lines[index + 1]), EXCERPT_LINE.match(lines[index + 2])
+        assert source and source["line"] == match["line"], lines[index + 1]
+        assert caret and caret["line"] is None and lines[index + 2].rstrip().endswith("^"), lines[index + 2]
+        index += 3
+    return found
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
@@ -100,12 +120,11 @@ def test_build_writes_pdf_and_epub_into_build_folder_of_cwd_by_default(default_b
     assert re.search(rf"^wrote build/{STEM}\.epub$", result.stdout, re.M)
 
 
-def test_build_reports_the_sample_findings_on_stderr_as_file_line_messages(default_build):
+def test_build_reports_the_sample_findings_on_stderr_as_file_line_column_messages(default_build):
     cwd, result = default_build
-    lines = result.stderr.splitlines()
-    assert lines, "the sample's 'and' warning should be reported"
-    assert all(FINDING_LINE.match(line) for line in lines), lines
-    assert any(f"{SAMPLE}:118: warning:" in line and "'and'" in line for line in lines)
+    found = findings_in(result.stderr)
+    assert found, "the sample's 'and' warning should be reported"
+    assert any(f"{SAMPLE}:118:48: warning:" in m[0] and "'and'" in m[0] for m in found)
 
 
 def test_build_with_html_in_format_also_writes_html(all_formats_build):
@@ -236,14 +255,15 @@ def test_check_sample_prints_the_and_warning_at_line_118_and_exits_0(tmp_path):
     result = run(["check", str(SAMPLE)], tmp_path)
     assert result.returncode == 0
     assert result.stderr == ""
-    lines = result.stdout.splitlines()
-    assert lines and all(FINDING_LINE.match(line) for line in lines), lines
-    warnings = [FINDING_LINE.match(line) for line in lines if FINDING_LINE.match(line)["level"] == "warning"]
+    found = findings_in(result.stdout)
+    assert found
+    warnings = [m for m in found if m["level"] == "warning"]
     at_118 = [m for m in warnings if m["line"] == "118"]
     assert len(at_118) == 1
     assert at_118[0]["file"] == str(SAMPLE)
+    assert at_118[0]["column"] == "48", "the column of 'and' in line 118"
     assert "'and'" in at_118[0]["message"]
-    assert not any(FINDING_LINE.match(line)["level"] == "error" for line in lines)
+    assert not any(m["level"] == "error" for m in found)
     assert list(tmp_path.iterdir()) == [], "check writes nothing"
 
 
@@ -253,9 +273,8 @@ def test_check_chapter_with_an_error_prints_it_and_exits_1(tmp_path):
     (tmp_path / "broken.txt").write_text(UNCLOSED_FENCE_CHAPTER, encoding="utf-8")
     result = run(["check", "broken.txt"], tmp_path)
     assert result.returncode == 1
-    errors = [FINDING_LINE.match(line) for line in result.stdout.splitlines()]
-    errors = [m for m in errors if m and m["level"] == "error"]
-    assert [(m["file"], m["line"]) for m in errors] == [("broken.txt", str(UNCLOSED_FENCE_LINE))]
+    errors = [m for m in findings_in(result.stdout) if m["level"] == "error"]
+    assert [(m["file"], m["line"], m["column"]) for m in errors] == [("broken.txt", str(UNCLOSED_FENCE_LINE), "1")]
 
 
 def test_build_of_chapter_with_an_error_exits_1_with_one_line_and_writes_nothing(tmp_path):
@@ -263,7 +282,7 @@ def test_build_of_chapter_with_an_error_exits_1_with_one_line_and_writes_nothing
     result = run(["build", "broken.txt"], tmp_path)
     assert result.returncode == 1
     line = one_line(result.stderr)
-    assert f"broken.txt:{UNCLOSED_FENCE_LINE}: error:" in line
+    assert f"broken.txt:{UNCLOSED_FENCE_LINE}:1: error:" in line
     assert not (tmp_path / "build").exists() or list((tmp_path / "build").iterdir()) == []
 
 

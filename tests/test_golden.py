@@ -84,5 +84,6 @@ def test_pipeline_order():
         "recover_headless_sections",
         "nest_sections",
         "assign_ids",
+        "check_images",
         "report_findings",
     ]

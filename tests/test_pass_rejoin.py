@@ -68,6 +68,24 @@ def test_paragraph_split_by_two_sidebars_is_joined_and_both_follow_in_order():
     assert messages(findings) == [(13, "info", "paragraph split by a sidebar rejoined with line 3")]
 
 
+def test_paragraph_cut_by_two_sidebars_at_two_page_breaks_is_joined_across_both():
+    doc, findings = rejoin("政策享受有效期内的" + BOX + "高新技术成果" + BOX.replace("框题", "框题二") + "转化项目270项。\n")
+    assert kinds(doc.children) == ["Paragraph", "Callout", "Callout"]
+    assert t.plain_text(doc.children[0].children) == "政策享受有效期内的高新技术成果转化项目270项。"
+    assert [m[2] for m in messages(findings)] == ["paragraph split by a sidebar rejoined with line 3"] * 2
+
+
+def test_a_paragraph_after_the_moved_sidebar_is_not_joined_on_a_second_run():
+    """`甲 | 框 | 乙 | 丙` becomes `甲乙 | 框 | 丙`: the sidebar now stands between a paragraph that
+    runs on and a plain one, but it split nothing there; running the pass again changes nothing
+    (found by the property test `test_normalising_never_raises_loses_no_han_or_digit…`)."""
+    doc, findings = rejoin("政策享受有效期内的" + BOX + "高新技术成果\n\n转化项目270项。\n")
+    assert kinds(doc.children) == ["Paragraph", "Callout", "Paragraph"]
+    again = apply(doc, rejoin_split_paragraphs, findings=findings)
+    assert again.children == doc.children
+    assert len(findings.items) == 1
+
+
 @pytest.mark.parametrize("end", ["。", "！", "？", "；", "：", "”", "）", "》", "…", "."])
 def test_first_part_ending_its_sentence_is_not_joined(end):
     doc, findings = rejoin(f"政策享受有效期内{end}" + BOX + "高新技术成果转化项目270项。\n")

@@ -435,3 +435,22 @@ def test_raw_inline_html_is_kept_as_raw_inline_not_interpreted():
         t.Text("。"),
     ]
     assert count_inline(doc.children, t.Strong) == 0
+
+
+def test_raw_html_beside_a_block_comment_is_kept_without_the_comment():
+    """Python-Markdown stashes `<!-- 注 --><script>丁</script>` as one chunk: the comment goes,
+    the HTML after it stays (found by the property test in test_properties.py)."""
+    doc, _ = read("# T\n\n甲\n<script>乙</script><!-- 丙 --><script>丁</script>\n")
+    raws = [b.html for b in doc.children if isinstance(b, t.RawBlock)]
+    assert raws == ["<script>乙</script>", "<script>丁</script>"]
+
+
+def test_text_python_markdown_would_drop_at_odd_bold_markers_is_kept_as_typed():
+    """Python-Markdown reads `丙******丁**` as a bold `*` and drops 丁: the reader sees that text
+    went missing, reads the markers as typed and says so."""
+    doc, findings = read("# T\n\n甲**乙****丙******丁**\n")
+    assert "丁" in t.plain_text(doc.children[0].children)
+    assert messages(findings) == [
+        (3, "warning", "bold/italic markers here cannot be read without losing text: they are shown as typed")
+    ]
+    assert findings.items[0].column == 5  # the first run of three or more markers

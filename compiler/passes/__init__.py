@@ -8,6 +8,7 @@ No pass knows about PDF or EPUB.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from .. import tree as t
@@ -17,6 +18,7 @@ from ..diagnostics import Findings
 @dataclass
 class PassContext:
     findings: Findings
+    base_dir: Path | None = None  # the source's folder (images are looked for there); None: beside source_name
 
 
 Pass = Callable[[t.Document, PassContext], t.Document]
@@ -26,6 +28,7 @@ def pipeline() -> list[Pass]:
     from .callouts import make_callouts
     from .findings import report_findings
     from .headless_sections import recover_headless_sections
+    from .images import check_images
     from .key_points import make_key_points
     from .punctuation import full_width_punctuation
     from .rejoin import rejoin_split_paragraphs
@@ -43,12 +46,13 @@ def pipeline() -> list[Pass]:
         recover_headless_sections,
         nest_sections,
         assign_ids,
+        check_images,
         report_findings,
     ]
 
 
-def normalise(doc: t.Document, findings: Findings) -> t.Document:
-    ctx = PassContext(findings)
+def normalise(doc: t.Document, findings: Findings, base_dir: Path | None = None) -> t.Document:
+    ctx = PassContext(findings, base_dir)
     for step in pipeline():
         doc = step(doc, ctx)
     return doc

@@ -4,6 +4,9 @@ Reports an English function word standing inside Chinese prose (`功能布局 an
 leftover of translation or editing) and quotes or brackets that do not balance within a
 paragraph. Terms such as `RFID`, `token` or `DeepSeek` are left alone: they are meant. The tree
 comes back unchanged.
+
+The tree keeps only a block's first line; each finding is placed at its column by finding the
+word or mark again in the block's source lines (`Findings.locate`).
 """
 
 from __future__ import annotations
@@ -22,44 +25,68 @@ FUNCTION_WORDS = set(
 )
 PAIRS = {"“": "”", "《": "》", "（": "）", "【": "】", "「": "」", "『": "』", "〔": "〕", "(": ")", "[": "]"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}
+# The punctuation pass turns ASCII brackets beside Han full-width: the source may hold either.
+SOURCE_FORMS = {"（": "（(", "）": "）)", "(": "（(", ")": "）)"}
 
 
 def report_findings(doc: t.Document, ctx: PassContext) -> t.Document:
-    for line, text in _texts(doc):
+    findings = ctx.findings
+    for line, text, before in _texts(doc):
         for match in LATIN_WORD.finditer(text):
-            if match.group(1) not in FUNCTION_WORDS:
+            word = match.group(1)
+            if word not in FUNCTION_WORDS:
                 continue
             around = text[max(0, match.start() - 4):match.end() + 4]
-            ctx.findings.warning(line, f"English word '{match.group(1)}' inside Chinese prose ({around}): should it be Chinese?")
-        problem = unbalanced(text)
+            alone = re.compile(rf"(?<![A-Za-z]){word}(?![A-Za-z])")
+            occurrence = len(alone.findall(before)) + len(alone.findall(text, 0, match.start(1)))
+            where = findings.locate(line, alone, occurrence)
+            findings.warning(where[0], f"English word '{word}' inside Chinese prose ({around}): should it be Chinese?",
+                             where[1], length=where[2])
+        problem = unbalanced_at(text)
         if problem:
-            ctx.findings.warning(line, problem)
+            message, offset = problem
+            forms = SOURCE_FORMS.get(text[offset], text[offset])
+            occurrence = sum(1 for char in before + text[:offset] if char in forms)
+            where = findings.locate(line, re.compile(f"[{re.escape(forms)}]"), occurrence)
+            findings.warning(where[0], message, where[1])
     return doc
 
 
 def unbalanced(text: str) -> str | None:
     """A message naming the first quote or bracket that does not balance, or None."""
-    stack: list[str] = []
-    for char in text:
+    problem = unbalanced_at(text)
+    return problem[0] if problem else None
+
+
+def unbalanced_at(text: str) -> tuple[str, int] | None:
+    """The message for the first quote or bracket that does not balance and its offset, or None."""
+    stack: list[tuple[str, int]] = []
+    for offset, char in enumerate(text):
         if char in PAIRS:
-            stack.append(char)
+            stack.append((char, offset))
         elif char in CLOSERS:
-            if not stack or stack[-1] != CLOSERS[char]:
-                return f"unbalanced '{char}': no matching '{CLOSERS[char]}' before it"
+            if not stack or stack[-1][0] != CLOSERS[char]:
+                return f"unbalanced '{char}': no matching '{CLOSERS[char]}' before it", offset
             stack.pop()
     if stack:
-        return f"unbalanced '{stack[-1]}': no matching '{PAIRS[stack[-1]]}' after it"
+        char, offset = stack[-1]
+        return f"unbalanced '{char}': no matching '{PAIRS[char]}' after it", offset
     return None
 
 
 def _texts(doc: t.Document):
+    """(line, text, before) of every run checked: `before` is the text of the same block's
+    earlier runs (key points share one line number), so a match can be counted in the source."""
     for block in t.walk_blocks(doc.children):
         if isinstance(block, (t.Paragraph, t.Heading)):
-            yield block.line, t.plain_text(block.children)
+            yield block.line, t.plain_text(block.children), ""
         elif isinstance(block, t.Callout):
-            yield block.line, t.plain_text(block.title) + " " + t.plain_text(block.children)
+            yield block.line, t.plain_text(block.title) + " " + t.plain_text(block.children), ""
         elif isinstance(block, t.Section):
-            yield block.line, t.plain_text(block.title)
+            yield block.line, t.plain_text(block.title), ""
         elif isinstance(block, t.KeyPoints):
+            before = ""
             for item in block.items:
-                yield block.line, t.plain_text(item)
+                text = t.plain_text(item)
+                yield block.line, text, before
+                before += text + "\n"

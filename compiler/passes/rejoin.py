@@ -3,7 +3,8 @@
 In the printed original a sidebar box could fall at a page break, so the source holds
 `…政策享受有效期内的` + sidebar + `高新技术成果转化项目270项，…`. When the paragraph before
 one or more callouts stops without ending its sentence, and a plain paragraph follows them,
-the two halves are joined and the callouts placed after the whole paragraph.
+the two halves are joined and the callouts placed after the whole paragraph. A paragraph cut by
+two sidebars (at two page breaks) is joined across both.
 """
 
 from __future__ import annotations
@@ -16,35 +17,35 @@ from .chars import SENTENCE_END
 
 
 def rejoin_split_paragraphs(doc: t.Document, ctx: PassContext) -> t.Document:
-    blocks = list(doc.children)
     out: list[t.Block] = []
-    index = 0
-    while index < len(blocks):
-        block = blocks[index]
-        end = index + 1
-        while end < len(blocks) and isinstance(blocks[end], t.Callout):
-            end += 1
-        if (
-            isinstance(block, t.Paragraph)
-            and end > index + 1
-            and end < len(blocks)
-            and isinstance(blocks[end], t.Paragraph)
-            and _runs_on(block)
-            and _continues(blocks[end])
-        ):
-            tail = blocks[end]
-            joined = replace(block, children=t.merge_text([*block.children, *tail.children]))
-            ctx.findings.info(
-                tail.line,
-                f"paragraph split by a sidebar rejoined with line {block.line}",
-            )
-            out.append(joined)
-            out.extend(blocks[index + 1:end])
-            index = end + 1
+    for block in doc.children:
+        split = _split_before(out) if isinstance(block, t.Paragraph) and _continues(block) else None
+        if split is None:
+            out.append(block)
             continue
-        out.append(block)
-        index += 1
+        head, callouts = out[split], out[split + 1:]
+        joined = replace(head, children=t.merge_text([*head.children, *block.children]), continued_at=block.line)
+        ctx.findings.info(block.line, f"paragraph split by a sidebar rejoined with line {head.line}")
+        out[split:] = [joined, *callouts]
     return replace(doc, children=out)
+
+
+def _split_before(out: list[t.Block]) -> int | None:
+    """The index of the paragraph a continuation would join: the output so far ends with a
+    paragraph that runs on and one or more callouts after it, the last of which stood in the
+    source after all of that paragraph. (Callouts this pass moved behind a rejoined paragraph
+    stand before its last half: they split nothing, so running the pass again joins nothing.)"""
+    index = len(out)
+    while index > 0 and isinstance(out[index - 1], t.Callout):
+        index -= 1
+    if index == len(out) or index == 0:
+        return None
+    head = out[index - 1]
+    if not isinstance(head, t.Paragraph) or not _runs_on(head):
+        return None
+    if out[-1].line < max(head.line, head.continued_at):
+        return None
+    return index - 1
 
 
 def _runs_on(paragraph: t.Paragraph) -> bool:

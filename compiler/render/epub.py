@@ -12,13 +12,17 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 from .. import tree as t
+from ..images import MEDIA_TYPES, load
 from ..layouts import Layout
+from ..passes._walk import SPANS, map_inlines
 from .html import render_epub_body
 
 NAMESPACE = uuid.UUID("6f1d7c36-2f5e-5b8e-9a54-4b1f0c0c9e11")  # reportc's own UUIDv5 namespace
 CHAPTER_FILE = "chapter.xhtml"
+IMAGE_DIR = "images"
 
 
 def book_identifier(doc: t.Document, stem: str) -> str:
@@ -40,7 +44,7 @@ def _toc(sections: list[t.Section], file_name: str):
 
 def _accessibility(book, docs: list[t.Document], strings: dict[str, str], *, has_pages: bool) -> None:
     """EPUB Accessibility 1.1 metadata, claiming only what this book has."""
-    images = [node for doc in docs for node in _all_inlines(doc) if isinstance(node, t.Image)]
+    images = [node for doc in docs for node in _all_inlines(doc) if isinstance(node, t.Image) and node.file]
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if has_pages:
         features += ["pageNavigation", "printPageNumbers"]
@@ -80,6 +84,44 @@ def _all_inlines(doc: t.Document):
         stack.extend(getattr(node, "children", []))
 
 
+def package_images(doc: t.Document, image_dir: Path | None, prefix: str = "") -> tuple[t.Document, list[tuple[str, str, bytes]]]:
+    """The images the tree shows, as package files: (the tree with each `Image.file` pointing
+    into the package, [(file name, media type, bytes)]). Each file is read again through
+    `compiler.images.load`, which re-checks that it lies in `image_dir` and is an image; one
+    that no longer does shows its alt text. Without `image_dir` only data: URLs are packaged.
+    `prefix` keeps the file names of a book's chapters apart."""
+    files: list[tuple[str, str, bytes]] = []
+    names: dict[str, str] = {}
+
+    def package(node: t.Image) -> t.Image:
+        if not node.file:
+            return node
+        if node.file not in names:
+            loaded = load(node.file, image_dir) if (image_dir is not None or node.file.startswith("data:")) else None
+            if loaded is None:
+                names[node.file] = ""
+            else:
+                data, media_type = loaded
+                name = f"{IMAGE_DIR}/{prefix}image{len(files) + 1}.{MEDIA_TYPES[media_type]}"
+                files.append((name, media_type, data))
+                names[node.file] = name
+        return replace(node, file=names[node.file])
+
+    def run(nodes: list[t.Inline]) -> list[t.Inline]:
+        out = []
+        for node in nodes:
+            if isinstance(node, t.Image):
+                node = package(node)
+            elif isinstance(node, SPANS):
+                node = replace(node, children=run(node.children))
+            out.append(node)
+        return out
+
+    if not any(isinstance(node, t.Image) and node.file for node in _all_inlines(doc)):
+        return doc, []
+    return map_inlines(doc, run), files
+
+
 @dataclass
 class ContentDocument:
     """One XHTML document of the package: its file, title, language and rendered body."""
@@ -107,20 +149,23 @@ class Package:
     page_source: bool = False
     embed_fonts: bool = False
     extra_metadata: dict[str, str] = field(default_factory=dict)
+    images: list[tuple[str, str, bytes]] = field(default_factory=list)  # (file name, media type, bytes)
 
 
 def epub_bytes(doc: t.Document, layout: Layout, *, stem: str, date: datetime, page_source: bool = False,
-               embed_fonts: bool = False) -> bytes:
+               embed_fonts: bool = False, image_dir: Path | None = None) -> bytes:
     """The EPUB of one chapter. With `page_source`, the tree's PageBreak nodes are the print
     edition's pages: the book gets a page list and names the PDF edition as their source. With
-    `embed_fonts`, subsets of the CJK faces travel inside the book."""
+    `embed_fonts`, subsets of the CJK faces travel inside the book. Images are read from
+    `image_dir`, the source's folder (see `package_images`)."""
+    doc, images = package_images(doc, image_dir)
     title = t.plain_text(doc.title)
     content = ContentDocument(CHAPTER_FILE, title, doc.language, render_epub_body(doc, layout), "chapter")
     package = Package(
         identifier=book_identifier(doc, stem), title=title, language=doc.language, date=date, trees=[doc],
         toc=[chapter_toc(doc, CHAPTER_FILE)], body_file=CHAPTER_FILE,
         authors=[doc.meta["author"]] if doc.meta.get("author") else [], publisher=doc.meta.get("publisher", ""),
-        page_source=page_source, embed_fonts=embed_fonts,
+        page_source=page_source, embed_fonts=embed_fonts, images=images,
     )
     return package_bytes(package, [content], layout)
 
@@ -129,9 +174,10 @@ TITLE_PAGE_FILE = "titlepage.xhtml"
 
 
 def book_epub_bytes(book, docs: list[t.Document], layout: Layout, *, date: datetime, front_markers: list[str],
-                    embed_fonts: bool = False) -> bytes:
+                    embed_fonts: bool = False, image_dirs: list[Path] | None = None) -> bytes:
     """The EPUB of a whole book: a front-matter document (title, edition details), then one
-    content document per chapter; `docs` carry the print edition's PageBreak nodes."""
+    content document per chapter; `docs` carry the print edition's PageBreak nodes, and each
+    chapter's images are read from its own folder (`image_dirs`)."""
     from .html import render_title_page
 
     strings = layout.strings(book.output_language)
@@ -141,6 +187,14 @@ def book_epub_bytes(book, docs: list[t.Document], layout: Layout, *, date: datet
     from ebooklib import epub
 
     toc.append(epub.Link(TITLE_PAGE_FILE, strings["title_page"], "titlepage"))
+    images: list[tuple[str, str, bytes]] = []
+    packaged = []
+    for number, doc in enumerate(docs, start=1):
+        folder = image_dirs[number - 1] if image_dirs else None
+        doc, files = package_images(doc, folder, prefix=f"ch{number}-")
+        images.extend(files)
+        packaged.append(doc)
+    docs = packaged
     for number, doc in enumerate(docs, start=1):
         file_name = f"chapter-{number:02d}.xhtml"
         contents.append(ContentDocument(file_name, t.plain_text(doc.title), doc.language,
@@ -151,7 +205,7 @@ def book_epub_bytes(book, docs: list[t.Document], layout: Layout, *, date: datet
         identifier="urn:uuid:" + str(uuid.uuid5(NAMESPACE, seed)), title=book.title, language=book.output_language,
         date=date, trees=docs, toc=toc, body_file=contents[1].file_name, authors=list(book.editors),
         publisher=book.publisher, page_source=True, embed_fonts=embed_fonts,
-        extra_metadata={"identifier": f"urn:isbn:{book.isbn}"} if book.isbn else {},
+        extra_metadata={"identifier": f"urn:isbn:{book.isbn}"} if book.isbn else {}, images=images,
     )
     return package_bytes(package, contents, layout)
 
@@ -208,6 +262,9 @@ def package_bytes(package: Package, contents: list[ContentDocument], layout: Lay
         item = epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=fonts.css.encode())
         book.add_item(item)
         styles.append(item)  # after the layout's stylesheets, so its font rules win
+
+    for index, (name, media_type, data) in enumerate(package.images, start=1):
+        book.add_item(epub.EpubItem(uid=f"image{index}", file_name=name, media_type=media_type, content=data))
 
     documents = []
     for content in contents:

@@ -23,8 +23,13 @@ def make_url_fetcher(allowed_roots: list[Path]):
 
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            if url.startswith("file:"):
-                path = Path(unquote(urlparse(url).path)).resolve()
+            # Schemes are case-insensitive (`FILE:///etc/passwd` opens a file too): compare
+            # the scheme as urllib will read it, and check every file URL, whatever its host.
+            parsed = urlparse(url.strip())
+            if parsed.scheme.lower() == "file":
+                if parsed.netloc not in ("", "localhost"):
+                    raise ValueError(f"refused: {url} is on another machine")
+                path = Path(unquote(parsed.path)).resolve()
                 if not any(path.is_relative_to(root) for root in roots):
                     raise ValueError(f"refused: {path} is outside the allowed folders")
             return super().fetch(url, headers)

@@ -1,0 +1,85 @@
+"""Pass: decide which images are shown, and tell the editor about the others.
+
+Each Image node is checked by `compiler.images.check_image` against the source's own folder:
+one that may be shown gets `file` (where the renderers find it); any other keeps only its
+source `src` and alt text, and is reported as a warning at its line and column. Nothing is
+fetched. Run again, the pass reaches the same decisions, so the tree does not change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from .. import tree as t
+from ..images import check_image
+from . import PassContext
+from ._walk import SPANS, map_inlines
+
+
+def check_images(doc: t.Document, ctx: PassContext) -> t.Document:
+    base = ctx.base_dir if ctx.base_dir is not None else Path(doc.source_name).parent
+    decided: dict[int, t.Image] = {}
+    checked: dict[str, object] = {}
+    for line, run in _runs(doc):
+        for image in _images(run):
+            outcome = checked.get(image.src)
+            if outcome is None:
+                outcome = checked[image.src] = check_image(image.src, base)
+            decided[id(image)] = replace(image, file=outcome.file)
+            if outcome.reason:
+                shown = image.src if len(image.src) <= 60 else image.src[:57] + "..."
+                where = ctx.findings.locate(line, re.compile(re.escape(image.src[:200])))
+                ctx.findings.warning(where[0], f"image '{shown}' is not shown ({outcome.reason}); "
+                                               f"its alt text stands in its place", where[1], length=where[2])
+    if not decided:
+        return doc
+    return map_inlines(doc, lambda run: _replace(run, decided))
+
+
+def shown_images(doc: t.Document) -> list[t.Image]:
+    """The images of the document that the pass let through (they have a `file`)."""
+    return [image for _, run in _runs(doc) for image in _images(run) if image.file]
+
+
+def _runs(doc: t.Document):
+    """(line, inline run) of the whole document, titles, items and table cells included."""
+    yield doc.title_line or 1, doc.title
+    for block in t.walk_blocks(doc.children):
+        if isinstance(block, (t.Paragraph, t.Heading)):
+            yield block.line, block.children
+        elif isinstance(block, t.Callout):
+            yield block.line, block.title
+            yield block.line, block.children
+        elif isinstance(block, t.Section):
+            yield block.line, block.title
+        elif isinstance(block, t.KeyPoints):
+            for item in block.items:
+                yield block.line, item
+        elif isinstance(block, t.Table):
+            for cell in block.header:
+                yield block.line, cell
+            for row in block.rows:
+                for cell in row:
+                    yield block.line, cell
+
+
+def _images(run: list[t.Inline]):
+    for node in run:
+        if isinstance(node, t.Image):
+            yield node
+        elif isinstance(node, SPANS):
+            yield from _images(node.children)
+
+
+def _replace(run: list[t.Inline], decided: dict[int, t.Image]) -> list[t.Inline]:
+    out: list[t.Inline] = []
+    for node in run:
+        if isinstance(node, t.Image) and id(node) in decided:
+            out.append(decided[id(node)])
+        elif isinstance(node, SPANS):
+            out.append(replace(node, children=_replace(node.children, decided)))
+        else:
+            out.append(node)
+    return out
