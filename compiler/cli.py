@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from . import __version__
 from .diagnostics import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Findings, ReportError
@@ -40,6 +41,8 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--opencc", choices=["s2t", "s2tw", "s2twp", "s2hk"],
                          help="books: the OpenCC conversion for --script hant (default: the book's, else s2t)")
     command.add_argument("--strict", action="store_true", help="warnings are errors: they stop the build")
+    command.add_argument("--no-cache", action="store_true",
+                         help="build even when nothing changed since the last build into OUTDIR")
     command.add_argument("--json", action="store_true",
                          help="print findings, outputs and errors as JSON records, one per line, on stdout")
     loudness = command.add_mutually_exclusive_group()
@@ -146,6 +149,9 @@ def _build_once(args):
     from .progress import progress_for
 
     formats = parse_formats(args.format)
+    cached = None if args.no_cache else _cached_build(args, formats)
+    if cached is not None:
+        return cached
     progress = progress_for(quiet=args.quiet, verbose=args.verbose)
     try:
         if args.source.endswith(".toml"):
@@ -161,6 +167,7 @@ def _build_once(args):
                            strict=args.strict, progress=progress)
     finally:
         progress.close()
+    _remember_build(args, formats, result)
     if args.json:
         for finding in _shown(result.findings, strict=args.strict):
             emit(result.findings.record(finding))
@@ -177,6 +184,46 @@ def _build_once(args):
     if args.verbose:
         print(f"reportc: total {sum(progress.times.values()):.2f} s", file=sys.stderr)
     return result
+
+
+def _cache_options(args, formats) -> dict:
+    return {"source": str(Path(args.source).resolve()), "formats": list(formats), "layout": args.layout,
+            "epub_fonts": args.epub_fonts, "strict": args.strict, "pdf_variant": args.pdf_variant,
+            "script": args.script, "opencc": args.opencc}
+
+
+def _cache_name(args) -> str:
+    return Path(args.source).name
+
+
+def _cached_build(args, formats):
+    """The outputs of the last identical build, when nothing they depend on has changed."""
+    from types import SimpleNamespace
+
+    from .cache import fresh
+    from .layouts import layout_folder
+
+    outdir = Path(args.outdir)
+    outputs = fresh(outdir, _cache_name(args), layout_folder(args.layout), _cache_options(args, formats))
+    if outputs is None:
+        return None
+    if args.json:
+        for fmt, path in outputs.items():
+            emit({"type": "output", "format": fmt, "path": str(path), "unchanged": True})
+    elif not args.quiet:
+        print(f"up to date: {', '.join(str(p) for p in outputs.values())} (nothing changed since the last build)")
+    from .cache import record_file
+
+    record = json.loads(record_file(outdir, _cache_name(args)).read_text(encoding="utf-8"))
+    return SimpleNamespace(outputs=outputs, inputs=[Path(p) for p in record["inputs"]], findings=None, pages=None)
+
+
+def _remember_build(args, formats, result) -> None:
+    from .cache import record
+    from .layouts import layout_folder
+
+    record(Path(args.outdir), _cache_name(args), result.inputs, layout_folder(args.layout),
+           _cache_options(args, formats), result.outputs)
 
 
 def _new(args) -> int:

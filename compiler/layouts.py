@@ -10,8 +10,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from . import tree as t
 from .diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 
@@ -23,7 +21,7 @@ class Layout:
     name: str
     folder: Path
     config: dict
-    env: jinja2.Environment
+    env: "jinja2.Environment"
 
     def strings(self, language: str) -> dict[str, str]:
         table = self.config.get("strings", {})
@@ -38,6 +36,8 @@ class Layout:
 
     def render(self, output: str, context: dict) -> str:
         """Render the `output` template; a template error names the layout file and line."""
+        import jinja2
+
         try:
             return self.env.get_template(self.config[output]["template"]).render(context)
         except jinja2.TemplateSyntaxError as exc:
@@ -58,11 +58,17 @@ class Layout:
         return where
 
 
+def layout_folder(name_or_path: str) -> Path:
+    """The folder of a layout given by name (a folder in `layouts/`) or by path."""
+    folder = Path(name_or_path)
+    return folder if (folder / "layout.toml").is_file() else LAYOUTS_DIR / name_or_path
+
+
 def load_layout(name_or_path: str) -> Layout:
     """A layout by name (a folder in `layouts/`) or by the path of a layout folder."""
-    folder = Path(name_or_path)
-    if not (folder / "layout.toml").is_file():
-        folder = LAYOUTS_DIR / name_or_path
+    import jinja2
+
+    folder = layout_folder(name_or_path)
     config_file = folder / "layout.toml"
     if not config_file.is_file():
         known = ", ".join(sorted(p.name for p in LAYOUTS_DIR.iterdir() if (p / "layout.toml").is_file()))

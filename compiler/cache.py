@@ -1,0 +1,101 @@
+"""Not redoing what need not be redone: an unchanged rebuild keeps the outputs it made.
+
+After a successful build, `record` writes a small record under `$XDG_CACHE_HOME/reportc/` (or
+`~/.cache/reportc/`; `REPORTC_CACHE_DIR` overrides), named after the output folder and the
+source, so the output folder holds nothing but outputs. The record holds a key over all
+the outputs depend on — the bytes of every input the build read (chapter or book file and its
+chapters, images), of the layout folder and of fonts/fonts.toml, the versions of reportc and its
+libraries, the options, SOURCE_DATE_EPOCH — and the SHA-256 of each output. `fresh` recomputes
+the key from the recorded inputs; when it matches and every output is still there unchanged, the
+build has nothing to do. This module imports nothing heavy, so that answer comes in a blink.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata as package_metadata
+from pathlib import Path
+
+from . import __version__
+
+PACKAGES = ("weasyprint", "ebooklib", "markdown", "jinja2", "lxml", "fonttools", "opencc", "pydyf")
+FONTS_MANIFEST = Path(__file__).resolve().parent.parent / "fonts" / "fonts.toml"
+
+
+def _hash_file(digest, path: Path) -> None:
+    digest.update(str(path).encode() + b"\0")
+    try:
+        digest.update(path.read_bytes())
+    except OSError:
+        digest.update(b"\0missing\0")
+
+
+def build_key(inputs: list[Path], layout_dir: Path, options: dict) -> str:
+    digest = hashlib.sha256()
+    versions = [__version__]
+    for package in PACKAGES:
+        try:
+            versions.append(package_metadata.version(package))
+        except package_metadata.PackageNotFoundError:
+            versions.append("-")
+    digest.update(json.dumps({"versions": versions, "options": options,
+                              "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}, sort_keys=True).encode())
+    for path in sorted(inputs):
+        _hash_file(digest, path)
+    for path in sorted(p for p in layout_dir.rglob("*") if p.is_file()):
+        _hash_file(digest, path)
+    _hash_file(digest, FONTS_MANIFEST)
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    if os.environ.get("REPORTC_CACHE_DIR"):
+        return Path(os.environ["REPORTC_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportc"
+
+
+def record_file(outdir: Path, name: str) -> Path:
+    """Where the record of building `name` into `outdir` lives."""
+    where = hashlib.sha256(f"{outdir.resolve()}\0{name}".encode()).hexdigest()[:32]
+    return cache_dir() / f"{where}.json"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fresh(outdir: Path, name: str, layout_dir: Path, options: dict) -> dict[str, Path] | None:
+    """The outputs of the last build of `name` into `outdir`, if nothing they depend on changed."""
+    try:
+        record = json.loads(record_file(outdir, name).read_text(encoding="utf-8"))
+        inputs = [Path(p) for p in record["inputs"]]
+        if record["key"] != build_key(inputs, layout_dir, options):
+            return None
+        outputs = {key: Path(entry["path"]) for key, entry in record["outputs"].items()}
+        for key, entry in record["outputs"].items():
+            if _sha256(outputs[key]) != entry["sha256"]:
+                return None
+        return outputs
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record(outdir: Path, name: str, inputs: list[Path], layout_dir: Path, options: dict,
+           outputs: dict[str, Path]) -> None:
+    """Remember this build's key and outputs (a failure to write the record costs only a rebuild)."""
+    inputs = [Path(p).resolve() for p in inputs]
+    data = {
+        "key": build_key(inputs, layout_dir, options),
+        "inputs": [str(p) for p in inputs],
+        "outputs": {key: {"path": str(Path(p).resolve()), "sha256": _sha256(Path(p))} for key, p in outputs.items()},
+    }
+    target = record_file(outdir, name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_suffix(".json.part")
+        temp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(temp, target)
+    except OSError:
+        pass
