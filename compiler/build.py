@@ -71,15 +71,15 @@ def image_files(doc: t.Document, folder: Path) -> list[Path]:
     return sorted({folder / unquote(image.file) for image in shown_images(doc) if not image.file.startswith("data:")})
 
 
-def build_date(source: SourceText) -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the source file's time."""
+def build_date(sources: list[Path]) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest source file's time."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
         except ValueError:
             raise ReportError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds", EXIT_USAGE) from None
-    return datetime.fromtimestamp(int(source.path.stat().st_mtime), tz=timezone.utc)
+    return datetime.fromtimestamp(int(max(path.stat().st_mtime for path in sources)), tz=timezone.utc)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -110,7 +110,7 @@ def _build(path: Path, outdir: Path, formats, layout_name: str, *, embed_fonts: 
         raise ReportError(f"{first.as_error()} ({why}; run 'reportc check' for all findings)", EXIT_FAILURE,
                           findings=compiled.findings)
     source, doc = compiled.source, compiled.doc
-    date = build_date(source)
+    date = build_date([source.path])
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -194,18 +194,6 @@ def _render(doc: t.Document, source: SourceText, layout, formats, stage, result:
             stage("epub", lambda temp: temp.write_bytes(data))
 
 
-def book_date(book) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the newest of the book file's and its chapters' times."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except ValueError:
-            raise ReportError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds", EXIT_USAGE) from None
-    newest = max(path.stat().st_mtime for path in [book.path, *book.chapters])
-    return datetime.fromtimestamp(int(newest), tz=timezone.utc)
-
-
 def build_book(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, *,
                pdf_variant: str | None = None, script: str | None = None, opencc: str | None = None,
                embed_fonts: bool = False, strict: bool = False, progress: Progress | None = None) -> BuildResult:
@@ -234,7 +222,7 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
     layout = load_layout(book.layout)
     if "book" not in layout.config:
         raise ReportError(f"layout '{book.layout}' has no [book] template", EXIT_USAGE)
-    date = book_date(book)
+    date = build_date([book.path, *book.chapters])
     compiled = compile_book(book, progress)
     for chapter in compiled:
         stops = stopping_findings(chapter.findings, strict=strict)

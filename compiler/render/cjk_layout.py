@@ -47,19 +47,25 @@ MIDDLE_DOT = "·"
 _installed = False
 
 
+def require_tested_weasyprint(what: str) -> None:
+    """Refuse to patch a WeasyPrint other than the one the patches were written for."""
+    import weasyprint
+
+    if weasyprint.__version__ != TESTED_WEASYPRINT:
+        raise ReportError(
+            f"{what} is written for WeasyPrint {TESTED_WEASYPRINT}, found {weasyprint.__version__}: "
+            "install the pinned version (pip install -e .)", EXIT_FAILURE)
+
+
 def install() -> None:
     """Patch WeasyPrint's line alignment and Pango text setup (idempotent)."""
     global _installed
     if _installed:
         return
-    import weasyprint
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
-    if weasyprint.__version__ != TESTED_WEASYPRINT:
-        raise ReportError(
-            f"Chinese line layout is written for WeasyPrint {TESTED_WEASYPRINT}, found {weasyprint.__version__}: "
-            "install the pinned version (pip install -e .)", EXIT_FAILURE)
+    require_tested_weasyprint("Chinese line layout")
     original_align = inline.text_align
     original_set_text = line_break.Layout.set_text
 

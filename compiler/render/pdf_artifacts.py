@@ -10,8 +10,7 @@ content and keeps the tag builder from looking for it. Pinned, like `cjk_layout`
 
 from __future__ import annotations
 
-from ..diagnostics import EXIT_FAILURE, ReportError
-from .cjk_layout import TESTED_WEASYPRINT
+from .cjk_layout import require_tested_weasyprint
 
 _installed = False
 
@@ -20,12 +19,10 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import weasyprint
     from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import stream, tags
 
-    if weasyprint.__version__ != TESTED_WEASYPRINT:
-        raise ReportError(f"the PDF artifact patch is written for WeasyPrint {TESTED_WEASYPRINT}", EXIT_FAILURE)
+    require_tested_weasyprint("the PDF artifact patch")
     original_marked = stream.Stream.marked
     original_tree = tags._build_box_tree
 
