@@ -28,6 +28,7 @@ internals used here fails loudly.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..diagnostics import EXIT_FAILURE, ReportError
 
@@ -105,6 +106,7 @@ def _keep_fractional_kerning() -> None:
 # ------------------------------------------------------------------ gap rules
 
 
+@lru_cache(maxsize=1 << 16)  # a chapter has few distinct pairs and sizes: rules are looked up once each
 def natural_gap(left: str, right: str, em: float, dot_width: float, compress: bool = True) -> float:
     """The width clreq adds (or takes) between two adjacent characters, in points. `compress`
     is off for Traditional Chinese, whose fonts centre ，。、 in the em box: no blank half."""
@@ -119,6 +121,7 @@ def natural_gap(left: str, right: str, em: float, dot_width: float, compress: bo
     return gap
 
 
+@lru_cache(maxsize=1 << 16)
 def is_opportunity(left: str, right: str) -> bool:
     """May justification widen the gap between these two characters? Not inside `——` and
     `……`, not where a rule fixes the width (compressed marks, Han–Latin, the middle dot)."""
@@ -214,11 +217,13 @@ def _adjust_line(context, line, available_width: float | None) -> None:
     if len(chars) < 2:
         return
     natural, opportunities = [], []
+    simplified = {number: _simplified(box) for number, box in enumerate(entries) if isinstance(box, boxes.TextBox)}
     for (box_a, _, a), (box_b, _, b) in zip(chars, chars[1:]):
-        box = entries[box_a] if isinstance(entries[box_a], boxes.TextBox) else entries[box_b]
+        number = box_a if box_a in simplified else box_b
+        box = entries[number]
         em = box.style["font_size"]
         dot = _dot_width(box, context) if MIDDLE_DOT in (a, b) else em / 2
-        natural.append(natural_gap(a, b, em, dot, compress=_simplified(box)))
+        natural.append(natural_gap(a, b, em, dot, compress=simplified.get(number, True)))
         opportunities.append(is_opportunity(a, b))
     last_box = entries[chars[-1][0]]
     trail = last_box.style["font_size"] / 2 if chars[-1][2] in CLOSING and _simplified(last_box) else 0.0
@@ -378,7 +383,8 @@ def _place(box, x: float) -> float:
 
 
 def _apply_letter_spacing(layout, values: list[float]) -> None:
-    """Add one Pango letter-spacing attribute per character with a non-zero value."""
+    """Add Pango letter-spacing attributes: one per run of characters with the same value (a
+    piece's even spacing is one attribute, broken only around its joiners)."""
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
     text = layout.text
@@ -387,12 +393,14 @@ def _apply_letter_spacing(layout, values: list[float]) -> None:
     attributes = pango.pango_layout_get_attributes(layout.layout)
     if attributes == ffi.NULL:
         attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    position = 0
-    for char, value in zip(text, values):
-        size = len(char.encode("utf-8"))
-        if value:
-            attribute = pango.pango_attr_letter_spacing_new(int(round(value * TO_UNITS)))
-            attribute.start_index, attribute.end_index = position, position + size
-            pango.pango_attr_list_change(attributes, attribute)
-        position += size
+    position = run_start = 0
+    run_value = None
+    for char, value in zip([*text, ""], [*values, None]):
+        if value != run_value:
+            if run_value:
+                attribute = pango.pango_attr_letter_spacing_new(int(round(run_value * TO_UNITS)))
+                attribute.start_index, attribute.end_index = run_start, position
+                pango.pango_attr_list_change(attributes, attribute)
+            run_start, run_value = position, value
+        position += len(char.encode("utf-8"))
     pango.pango_layout_set_attributes(layout.layout, attributes)
