@@ -8,14 +8,14 @@ broken a paragraph into lines, each line holding Chinese text is adjusted here:
 - every gap between two characters gets a target width: −½ em between two full-width marks
   whose blank halves meet (`。”` `，“` `）、` `（“`), +¼ em between Han and Latin letters or
   digits, the middle dot `·` padded to half an em and centred; a closing mark at the line end
-  and an opening mark at the line start lose their blank half;
+  gives up its blank half (Simplified Chinese only: Traditional fonts centre ，。);
 - on a justified line (not a paragraph's last) the remaining width is spread over the gaps next
-  to Chinese characters (and spaces), never inside `——` or `……`;
-- gaps inside one text box are made with Pango letter-spacing attributes, gaps between boxes by
-  moving the later boxes. Pango splits a character's letter-spacing half before, half after it,
-  and drops the outer halves at a layout's ends, so per-character values v with
-  v[i]/2 + v[i+1]/2 = gap[i] give each gap exactly its width. No character is inserted: text
-  copied out of the PDF is the text as written;
+  to Chinese characters (and spaces) that no rule fixes, never inside `——` or `……`;
+- each text box is cut into pieces where the kind of gap changes (at a change of script where
+  possible, so digits and words keep their shaping context). A piece is laid out again by Pango
+  with one even letter-spacing — exact, since Pango puts half of it on each side of a character
+  and drops the outer halves at the piece's ends — and the gap after a piece is made by placing
+  the next one. No character is inserted: text copied out of the PDF is the text as written;
 - WeasyPrint writes each glyph's spacing into the PDF truncated to a whole thousandth of an em,
   which loses up to 0.01 pt per glyph (0.4 pt over a justified line); its text drawing is
   patched to keep three decimals.
