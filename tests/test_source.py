@@ -78,6 +78,27 @@ def test_utf8_is_preferred_to_gb18030_when_both_would_decode(tmp_path):
     assert read_source(path).encoding == "utf-8"
 
 
+TRADITIONAL = ("# 第五章 臺北市科技發展\n\n臺北市政府推動科技創新，建立國際級的研發環境與產業聚落。"
+               "各區積極發展資訊服務業，擴大與學術機構的合作。\n")
+
+
+def test_big5_is_recognised_not_garbled_as_gb18030(tmp_path):
+    """Big5 bytes also decode as GB18030 — into rare characters; they are read as Big5."""
+    path = tmp_path / "big5.txt"
+    path.write_bytes(TRADITIONAL.encode("big5"))
+    source = read_source(path)
+    assert source.encoding == "big5"
+    assert source.text.startswith("# 第五章 臺北市科技發展")
+    assert levels_and_messages(path)[0] == (1, 1, "info", "file is not UTF-8; read as Big5")
+
+
+def test_simplified_text_with_some_rare_characters_stays_gb18030(tmp_path):
+    path = tmp_path / "gbk.txt"
+    text = CHAPTER + "\n镕、喆、堃、珺等人名用字。\n"  # names outside GB2312, as real chapters have
+    path.write_bytes(text.encode("gb18030"))
+    assert read_source(path).encoding == "gb18030"
+
+
 # ----------------------------------------------------------------------------- line ends and spaces
 
 
