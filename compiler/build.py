@@ -123,16 +123,34 @@ def _build(path: Path, outdir: Path, formats, layout_name: str, *, embed_fonts: 
     return result
 
 
+def _remove_orphaned_parts(outdir: Path) -> None:
+    """Remove `.part` files left by builds that were killed (their process no longer runs)."""
+    for part in outdir.glob(".*.part"):
+        fields = part.name.split(".")
+        pid = next((int(field) for field in reversed(fields[2:-3]) if field.isdigit()), None)
+        if pid is None or pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # someone else's running build
+
+
 class _Outputs:
     """Outputs written to `.part` files beside their targets and renamed into place together.
 
     A `.part` file is removed again when the build fails or is interrupted; the renames run with
-    SIGINT and SIGTERM held back, so they are never cut in half."""
+    SIGINT and SIGTERM held back, so they are never cut in half. A build killed outright
+    (SIGKILL, a power cut) cannot clean up: its `.part` files carry its process id, and the next
+    build into the folder removes those whose process is gone."""
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
         self.staged: dict[str, tuple[Path, Path]] = {}
         self._cleanup = ExitStack()
+        _remove_orphaned_parts(outdir)
 
     def __enter__(self) -> "_Outputs":
         return self
@@ -144,7 +162,8 @@ class _Outputs:
         """Write one output (`key`: pdf, epub …) to a `.part` file; returns the staged file."""
         stem, _, suffix = file_name.rpartition(".")
         with interrupts.signals_blocked(done=False):  # no .part file without its cleanup
-            handle, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=f".{suffix}.part", dir=self.outdir)
+            handle, name = tempfile.mkstemp(prefix=f".{stem}.{os.getpid()}.", suffix=f".{suffix}.part",
+                                            dir=self.outdir)
             temp = Path(name)
             self._cleanup.callback(lambda: temp.unlink(missing_ok=True))
             os.close(handle)

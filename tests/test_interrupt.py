@@ -128,3 +128,25 @@ def test_a_signal_swallowed_by_a_library_still_stops_the_commit():
         with pytest.raises(interrupts.Interrupted):
             interrupts.check()
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, "the handler is removed after the build"
+
+
+def test_parts_left_by_a_killed_build_are_removed_by_the_next_build(tmp_path):
+    """SIGKILL gives a build no chance to clean up; the next build into the folder does."""
+    (tmp_path / "src").mkdir()
+    sample = SAMPLE.read_text(encoding="utf-8").rstrip("\n")
+    (tmp_path / "src" / "chapter.txt").write_text("\n\n".join([sample] * 6) + "\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    process, stderr_path = start_build(tmp_path)
+    out = tmp_path / "out"
+    try:
+        wait_for(lambda: any(p.name.endswith(".part") for p in out.iterdir()), process, "a staged .part file")
+        process.kill()
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert [p for p in out.iterdir() if p.name.endswith(".part")], "the killed build left its .part file"
+    result = run(["build", "src/chapter.txt", "-o", "out", "--format", "html", "-q"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in out.iterdir() if p.name.endswith(".part")] == []
