@@ -265,6 +265,38 @@ def merge_text(nodes: list[Inline]) -> list[Inline]:
     return merged
 
 
+def inline_runs(doc: "Document") -> Iterator[tuple[int, list[Inline]]]:
+    """(source line, run of inline nodes) for the whole document: titles, paragraphs, callouts,
+    key points and table cells, in document order."""
+    yield doc.title_line or 1, doc.title
+    for block in walk_blocks(doc.children):
+        if isinstance(block, (Paragraph, Heading)):
+            yield block.line, block.children
+        elif isinstance(block, Callout):
+            yield block.line, block.title
+            yield block.line, block.children
+        elif isinstance(block, Section):
+            yield block.line, block.title
+        elif isinstance(block, KeyPoints):
+            for item in block.items:
+                yield block.line, item
+        elif isinstance(block, Table):
+            for cell in block.header:
+                yield block.line, cell
+            for row in block.rows:
+                for cell in row:
+                    yield block.line, cell
+
+
+def all_inlines(doc: "Document") -> Iterator[Inline]:
+    """Every inline node of the document, nested ones too (order not kept)."""
+    stack = [node for _, run in inline_runs(doc) for node in run]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(getattr(node, "children", []))
+
+
 def walk_sections(blocks: list[Block]) -> Iterator[Section]:
     """Every section, depth first, in document order."""
     for block in blocks:

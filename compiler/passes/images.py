@@ -22,7 +22,7 @@ def check_images(doc: t.Document, ctx: PassContext) -> t.Document:
     base = ctx.base_dir if ctx.base_dir is not None else Path(doc.source_name).parent
     decided: dict[int, t.Image] = {}
     checked: dict[str, object] = {}
-    for line, run in _runs(doc):
+    for line, run in t.inline_runs(doc):
         for image in _images(run):
             outcome = checked.get(image.src)
             if outcome is None:
@@ -40,29 +40,8 @@ def check_images(doc: t.Document, ctx: PassContext) -> t.Document:
 
 def shown_images(doc: t.Document) -> list[t.Image]:
     """The images of the document that the pass let through (they have a `file`)."""
-    return [image for _, run in _runs(doc) for image in _images(run) if image.file]
+    return [image for _, run in t.inline_runs(doc) for image in _images(run) if image.file]
 
-
-def _runs(doc: t.Document):
-    """(line, inline run) of the whole document, titles, items and table cells included."""
-    yield doc.title_line or 1, doc.title
-    for block in t.walk_blocks(doc.children):
-        if isinstance(block, (t.Paragraph, t.Heading)):
-            yield block.line, block.children
-        elif isinstance(block, t.Callout):
-            yield block.line, block.title
-            yield block.line, block.children
-        elif isinstance(block, t.Section):
-            yield block.line, block.title
-        elif isinstance(block, t.KeyPoints):
-            for item in block.items:
-                yield block.line, item
-        elif isinstance(block, t.Table):
-            for cell in block.header:
-                yield block.line, cell
-            for row in block.rows:
-                for cell in row:
-                    yield block.line, cell
 
 
 def _images(run: list[t.Inline]):

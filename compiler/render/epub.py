@@ -44,7 +44,7 @@ def _toc(sections: list[t.Section], file_name: str):
 
 def _accessibility(book, docs: list[t.Document], strings: dict[str, str], *, has_pages: bool) -> None:
     """EPUB Accessibility 1.1 metadata, claiming only what this book has."""
-    images = [node for doc in docs for node in _all_inlines(doc) if isinstance(node, t.Image) and node.file]
+    images = [node for doc in docs for node in t.all_inlines(doc) if isinstance(node, t.Image) and node.file]
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if has_pages:
         features += ["pageNavigation", "printPageNumbers"]
@@ -60,28 +60,6 @@ def _accessibility(book, docs: list[t.Document], strings: dict[str, str], *, has
     summary = strings["a11y_summary"] + (strings["a11y_summary_pages"] if has_pages else "")
     book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
     book.add_metadata(None, "meta", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", {"property": "dcterms:conformsTo"})
-
-
-def _all_inlines(doc: t.Document):
-    """Every inline node of the document, titles included (order not kept)."""
-    runs = [doc.title]
-    for block in t.walk_blocks(doc.children):
-        if isinstance(block, (t.Paragraph, t.Heading)):
-            runs.append(block.children)
-        elif isinstance(block, (t.Callout, t.Section)):
-            runs.append(block.title)
-            if isinstance(block, t.Callout):
-                runs.append(block.children)
-        elif isinstance(block, t.KeyPoints):
-            runs.extend(block.items)
-        elif isinstance(block, t.Table):
-            runs.extend(block.header)
-            runs.extend(cell for row in block.rows for cell in row)
-    stack = [node for run in runs for node in run]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(getattr(node, "children", []))
 
 
 def package_images(doc: t.Document, image_dir: Path | None, prefix: str = "") -> tuple[t.Document, list[tuple[str, str, bytes]]]:
@@ -117,7 +95,7 @@ def package_images(doc: t.Document, image_dir: Path | None, prefix: str = "") ->
             out.append(node)
         return out
 
-    if not any(isinstance(node, t.Image) and node.file for node in _all_inlines(doc)):
+    if not any(isinstance(node, t.Image) and node.file for node in t.all_inlines(doc)):
         return doc, []
     return map_inlines(doc, run), files
 
