@@ -184,13 +184,22 @@ class _Outputs:
                 result.outputs[key] = target
 
 
+def _lay_out(html: str, layout, *, base_dir: Path, source_dirs: list[Path]):
+    """WeasyPrint's pages for `html`, reading only the layout's, the fonts' and the sources' folders."""
+    from .fonts import check_fonts
+    from .render.pdf import lay_out
+
+    check_fonts()
+    roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", *dict.fromkeys(d.resolve() for d in source_dirs)]
+    return lay_out(html, base_dir=base_dir, allowed_roots=roots)
+
+
 def _render(doc: t.Document, source: SourceText, layout, formats, stage, result: BuildResult, *, date: datetime,
             embed_fonts: bool, progress: Progress) -> None:
-    from .fonts import check_fonts
     from .render.epub import book_identifier, epub_bytes
     from .render.html import render_print_html
     from .render.pages import mark_pages, page_starts
-    from .render.pdf import lay_out, write_pdf
+    from .render.pdf import write_pdf
 
     with progress.phase("layout"):
         html = render_print_html(doc, layout)
@@ -198,9 +207,7 @@ def _render(doc: t.Document, source: SourceText, layout, formats, stage, result:
             stage("html", lambda temp: temp.write_text(html, encoding="utf-8"))
         if "pdf" in formats or "epub" in formats:
             # the EPUB cites the print edition's pages, so it needs the layout too
-            check_fonts()
-            roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", source.path.resolve().parent]
-            pages, html_root = lay_out(html, base_dir=source.path.parent, allowed_roots=roots)
+            pages, html_root = _lay_out(html, layout, base_dir=source.path.parent, source_dirs=[source.path.parent])
             result.pages = len(pages.pages)
     if "pdf" in formats:
         with progress.phase("PDF"):
@@ -227,11 +234,10 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
                 progress: Progress) -> BuildResult:
     from .book import check_options, compile_book, load_book, roman
     from .edition import MANIFEST_NAME, manifest_text
-    from .fonts import check_fonts
     from .render.epub import book_epub_bytes
     from .render.html import render_book_html
     from .render.pages import mark_pages, page_starts
-    from .render.pdf import lay_out, write_pdf
+    from .render.pdf import write_pdf
 
     book = load_book(path)
     for key, value in (("pdf_variant", pdf_variant), ("script", script), ("opencc", opencc)):
@@ -264,14 +270,13 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
             html = render_book_html(book, docs, layout, date.isoformat())
             if "html" in formats:
                 outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
-            check_fonts()
-            roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", *{c.source.path.resolve().parent for c in compiled}]
-            pages, html_root = lay_out(html, base_dir=book.folder, allowed_roots=roots)
+            pages, html_root = _lay_out(html, layout, base_dir=book.folder,
+                                        source_dirs=[c.source.path.parent for c in compiled])
             result.pages = len(pages.pages)
             starts = page_starts(pages, html_root, docs)
             first_chapter = next((i for i, s in enumerate(starts) if s.element_id == docs[0].ident), 0)
-            labels = [roman(i + 1) if i < first_chapter else str(i - first_chapter + 1) for i in range(len(starts))]
-            starts = page_starts(pages, html_root, docs, labels)
+            starts = [replace(start, label=roman(i + 1) if i < first_chapter else str(i - first_chapter + 1))
+                      for i, start in enumerate(starts)]
         if "pdf" in formats:
             with progress.phase("PDF"):
                 identifier = f"{book.title}\n{book.edition}\n{book.isbn}\n{book.output_language}"

@@ -19,14 +19,17 @@ def _parts(doc: t.Document) -> tuple[list[t.Block], list[t.Block]]:
     return doc.children[:count], doc.children[count:]
 
 
-def _context(doc: t.Document, layout: Layout, output: str) -> dict:
+def _chapter(doc: t.Document) -> dict:
+    """A chapter as the templates take it: its opening (key points), body and top-level sections."""
     front, body = _parts(doc)
+    return {"doc": doc, "front": front, "body": body,
+            "sections": [b for b in doc.children if isinstance(b, t.Section)]}
+
+
+def _context(doc: t.Document, layout: Layout, output: str) -> dict:
     return {
-        "doc": doc,
+        **_chapter(doc),
         "title": t.plain_text(doc.title),
-        "front": front,
-        "body": body,
-        "sections": [b for b in doc.children if isinstance(b, t.Section)],
         "strings": layout.strings(doc.language),
         "version": __version__,
         "anchors": _anchors(doc),
@@ -54,23 +57,13 @@ def render_print_html(doc: t.Document, layout: Layout) -> str:
     return layout.render("print", _context(join_prohibited_breaks(doc), layout, "print"))
 
 
-def book_chapters(docs: list[t.Document]) -> list[dict]:
-    """Each chapter of a book with its opening (key points), body and top-level sections."""
-    chapters = []
-    for doc in docs:
-        front, body = _parts(doc)
-        chapters.append({"doc": doc, "front": front, "body": body,
-                         "sections": [b for b in doc.children if isinstance(b, t.Section)]})
-    return chapters
-
-
 def render_book_html(book, docs: list[t.Document], layout: Layout, date: str) -> str:
     """The whole book as one HTML page for WeasyPrint (title and edition pages, contents, chapters)."""
     docs = [join_prohibited_breaks(doc) for doc in docs]
     context = {
         "book": book,
         "language": book.output_language,
-        "chapters": book_chapters(docs),
+        "chapters": [_chapter(doc) for doc in docs],
         "strings": layout.strings(book.output_language),
         "version": __version__,
         "date": date,

@@ -53,10 +53,10 @@ def inline_targets(doc: t.Document) -> dict[str, tuple]:
     return targets
 
 
-def page_starts(document, html_root, docs, labels: list[str] | None = None) -> list[PageStart]:
+def page_starts(document, html_root, docs) -> list[PageStart]:
     """Where each laid-out page begins, one entry per page, for the pages WeasyPrint rendered
     from `html_root` out of the tree(s) `docs`. A page with no text of the trees (a title page,
-    a blank verso) gets `element_id` "". `labels` are the printed page numbers (default 1, 2 …)."""
+    a blank verso) gets `element_id` "". Labels are 1, 2 …: a book relabels its front matter."""
     from weasyprint.formatting_structure import boxes
 
     if isinstance(docs, t.Document):
@@ -68,7 +68,7 @@ def page_starts(document, html_root, docs, labels: list[str] | None = None) -> l
     consumed: dict[str, int] = {}
     starts: list[PageStart] = []
     for number, page in enumerate(document.pages, start=1):
-        label = labels[number - 1] if labels else str(number)
+        label = str(number)
         first: PageStart | None = None
         for box in _flow_boxes(page._page_box, boxes):
             if not isinstance(box, boxes.TextBox) or "::" in (box.element_tag or ""):
