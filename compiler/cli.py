@@ -270,6 +270,7 @@ def _watch(args) -> int:
 
     parse_formats(args.format)  # a usage error ends watch mode before it starts
     layout = load_layout(args.layout)
+    args.no_cache = True  # watch builds because something changed: an "up to date" check is only delay
 
     def rebuild():
         """One build, reported; a failure is reported too, and watching goes on."""
