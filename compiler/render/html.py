@@ -57,20 +57,40 @@ def render_print_html(doc: t.Document, layout: Layout) -> str:
     return layout.render("print", _context(join_prohibited_breaks(doc), layout, "print"))
 
 
-def render_book_html(book, docs: list[t.Document], layout: Layout, date: str) -> str:
-    """The whole book as one HTML page for WeasyPrint (title and edition pages, contents, chapters)."""
-    docs = [join_prohibited_breaks(doc) for doc in docs]
-    context = {
+def book_context(book, docs: list[t.Document], layout: Layout, date: str) -> dict:
+    """What the book template is given, made once for the whole book or for all its parts."""
+    chapters = [_chapter(join_prohibited_breaks(doc)) for doc in docs]
+    for number, chapter in enumerate(chapters):
+        chapter["first"] = number == 0
+    return {
         "book": book,
         "language": book.output_language,
-        "chapters": [_chapter(doc) for doc in docs],
+        "chapters": chapters,
         "strings": layout.strings(book.output_language),
         "version": __version__,
         "date": date,
         "anchors": frozenset().union(*(_anchors(doc) for doc in docs)),
         "stylesheets": _stylesheets(layout, "book"),
     }
-    return layout.render("book", context)
+
+
+def render_book_part(context: dict, layout: Layout, *, front: bool = True, laid_out: list[int] | None = None,
+                     page_numbers: dict[str, str] | None = None) -> str:
+    """One HTML page of the book for WeasyPrint (`context` from `book_context`).
+
+    By default the page holds everything: title and edition pages, contents, every chapter. A
+    book laid out a part at a time asks for one part: the front matter alone (`front`, no
+    chapter in `laid_out`), its contents giving `page_numbers` (id → printed page) as text; or
+    the chapters numbered in `laid_out` without the front matter."""
+    chapters = context["chapters"]
+    laid_out = range(len(chapters)) if laid_out is None else laid_out
+    return layout.render("book", {**context, "front": front, "laid_out": [chapters[n] for n in laid_out],
+                                  "page_numbers": page_numbers})
+
+
+def render_book_html(book, docs: list[t.Document], layout: Layout, date: str) -> str:
+    """The whole book as one HTML page for WeasyPrint (title and edition pages, contents, chapters)."""
+    return render_book_part(book_context(book, docs, layout, date), layout)
 
 
 def render_title_page(book, layout: Layout, date: str, markers: list[str]) -> str:
