@@ -41,6 +41,7 @@ class BuildResult:
     findings: Findings | None = None
     pages: int = 0
     inputs: list[Path] = field(default_factory=list)  # the files the build read: the source, its images
+    laid_out: list[int] = field(default_factory=list)  # a book's chapters laid out anew (not reused)
 
 
 def compile_source(path: str | Path, progress: Progress | None = None) -> Compiled:
@@ -184,14 +185,18 @@ class _Outputs:
                 result.outputs[key] = target
 
 
+def _allowed_roots(layout, source_dirs: list[Path]) -> list[Path]:
+    """The folders WeasyPrint may read: the layout's, the fonts' and the sources'."""
+    return [layout.folder, LAYOUTS_DIR.parent / "fonts", *dict.fromkeys(d.resolve() for d in source_dirs)]
+
+
 def _lay_out(html: str, layout, *, base_dir: Path, source_dirs: list[Path]):
     """WeasyPrint's pages for `html`, reading only the layout's, the fonts' and the sources' folders."""
     from .fonts import check_fonts
     from .render.pdf import lay_out
 
     check_fonts()
-    roots = [layout.folder, LAYOUTS_DIR.parent / "fonts", *dict.fromkeys(d.resolve() for d in source_dirs)]
-    return lay_out(html, base_dir=base_dir, allowed_roots=roots)
+    return lay_out(html, base_dir=base_dir, allowed_roots=_allowed_roots(layout, source_dirs))
 
 
 def _render(doc: t.Document, source: SourceText, layout, formats, stage, result: BuildResult, *, date: datetime,
@@ -222,22 +227,33 @@ def _render(doc: t.Document, source: SourceText, layout, formats, stage, result:
 
 def build_book(path: str | Path, outdir: str | Path = "build", formats=DEFAULT_FORMATS, *,
                pdf_variant: str | None = None, script: str | None = None, opencc: str | None = None,
-               embed_fonts: bool = False, strict: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Build the book that `path` (a book.toml) describes: one PDF, one EPUB, and edition.json."""
+               embed_fonts: bool = False, strict: bool = False, jobs: int | None = None, by_parts: bool | None = None,
+               reuse_parts: bool = True, progress: Progress | None = None) -> BuildResult:
+    """Build the book that `path` (a book.toml) describes: one PDF, one EPUB, and edition.json.
+
+    The book is laid out a chapter at a time in `jobs` processes (default: one per CPU), reusing
+    chapters an earlier build laid out (unless not `reuse_parts`); PDF/A and PDF/UA, or
+    `by_parts=False`, lay it out as one document (see `book_layout`)."""
     with interrupts.raising_on_signals():
         return _build_book(Path(path), Path(outdir), formats, pdf_variant=pdf_variant, script=script,
-                           opencc=opencc, embed_fonts=embed_fonts, strict=strict,
-                           progress=progress if progress is not None else Progress())
+                           opencc=opencc, embed_fonts=embed_fonts, strict=strict, jobs=jobs, by_parts=by_parts,
+                           reuse_parts=reuse_parts, progress=progress if progress is not None else Progress())
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, opencc, embed_fonts: bool, strict: bool,
-                progress: Progress) -> BuildResult:
-    from .book import check_options, compile_book, load_book, roman
+                jobs: int | None, by_parts: bool | None, reuse_parts: bool, progress: Progress) -> BuildResult:
+    from .book import check_options, compile_book, load_book
     from .edition import MANIFEST_NAME, manifest_text
     from .render.epub import book_epub_bytes
-    from .render.html import render_book_html
-    from .render.pages import mark_pages, page_starts
-    from .render.pdf import write_pdf
+    from .render.html import book_context, render_book_part
+    from .render.pages import mark_pages
 
     book = load_book(path)
     for key, value in (("pdf_variant", pdf_variant), ("script", script), ("opencc", opencc)):
@@ -267,25 +283,21 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
     stem = book.path.stem
     with _Outputs(outdir) as outputs:
         with progress.phase("layout"):
-            html = render_book_html(book, docs, layout, date.isoformat())
+            context = book_context(book, docs, layout, date.isoformat())
             if "html" in formats:
+                html = render_book_part(context, layout)
                 outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
-            pages, html_root = _lay_out(html, layout, base_dir=book.folder,
-                                        source_dirs=[c.source.path.parent for c in compiled])
-            result.pages = len(pages.pages)
-            starts = page_starts(pages, html_root, docs)
-            first_chapter = next((i for i, s in enumerate(starts) if s.element_id == docs[0].ident), 0)
-            starts = [replace(start, label=roman(i + 1) if i < first_chapter else str(i - first_chapter + 1))
-                      for i, start in enumerate(starts)]
+            whole = by_parts is False or bool(book.pdf_variant)
+            book_pages = _lay_out_book(book, compiled, layout, context, date, whole=whole,
+                                       jobs=jobs if jobs is not None else default_jobs(), reuse_parts=reuse_parts)
+            result.pages = len(book_pages.starts)
+            result.laid_out = book_pages.laid_out
         if "pdf" in formats:
             with progress.phase("PDF"):
-                identifier = f"{book.title}\n{book.edition}\n{book.isbn}\n{book.output_language}"
-                attachments = [book.path, *book.chapters] if book.pdf_variant.startswith("pdf/a") else []
-                outputs.stage(f"{stem}.pdf", "pdf", lambda temp: write_pdf(
-                    pages, temp, identifier=identifier, variant=book.pdf_variant, date=date,
-                    attachments=attachments, roman_pages=first_chapter))
+                outputs.stage(f"{stem}.pdf", "pdf", book_pages.write_pdf)
         if "epub" in formats:
             with progress.phase("EPUB"):
+                starts, first_chapter = book_pages.starts, book_pages.front_pages
                 front = [s.label for s in starts[:first_chapter]]
                 # a page with no text of its own (a blank verso) begins where the next text does
                 placed, pending = [], []
@@ -305,3 +317,41 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
         outputs.stage(MANIFEST_NAME, "manifest", lambda temp: temp.write_text(manifest, encoding="utf-8"))
         outputs.commit(result)
     return result
+
+
+def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: datetime, *, whole: bool, jobs: int,
+                  reuse_parts: bool):
+    """The book's pages: as one document (`whole`), or a chapter at a time (see `book_layout`)."""
+    import hashlib
+
+    from . import cache
+    from .book_layout import lay_out_by_parts, lay_out_whole
+    from .fonts import check_fonts
+    from .render.html import render_book_part
+    from .render.pdf import lay_out, write_pdf
+
+    check_fonts()
+    docs = [c.doc for c in compiled]
+    source_dirs = [c.source.path.parent for c in compiled]
+    roots = _allowed_roots(layout, source_dirs)
+    identifier = f"{book.title}\n{book.edition}\n{book.isbn}\n{book.output_language}"
+
+    def lay_out_here(html: str):
+        return lay_out(html, base_dir=book.folder, allowed_roots=roots)
+
+    if whole:
+        attachments = [book.path, *book.chapters] if book.pdf_variant.startswith("pdf/a") else []
+        return lay_out_whole(
+            render_book_part(context, layout), docs, lay_out_here,
+            lambda pages, target, roman_pages: write_pdf(
+                pages, target, identifier=identifier, variant=book.pdf_variant, date=date, attachments=attachments,
+                roman_pages=roman_pages))
+    folder = None
+    if reuse_parts:
+        folder = cache.cache_dir() / "parts" / hashlib.sha256(str(book.path).encode()).hexdigest()[:32]
+    return lay_out_by_parts(
+        context=context, layout=layout, render_part=render_book_part, docs=docs,
+        image_files=[image_files(c.doc, c.source.path.parent) for c in compiled], base_dir=book.folder,
+        allowed_roots=roots, lay_out=lay_out_here,
+        write_pdf=lambda pages, target: write_pdf(pages, target, identifier=identifier),
+        jobs=jobs, cache_folder=folder, environment=cache.build_key([], layout.folder, {}))

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from . import __version__
 
-PACKAGES = ("weasyprint", "ebooklib", "markdown", "jinja2", "lxml", "fonttools", "opencc", "pydyf")
+PACKAGES = ("weasyprint", "ebooklib", "markdown", "jinja2", "lxml", "fonttools", "opencc", "pydyf", "pikepdf",
+            "uharfbuzz")
 FONTS_MANIFEST = Path(__file__).resolve().parent.parent / "fonts" / "fonts.toml"
 
 

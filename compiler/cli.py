@@ -40,14 +40,23 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--script", choices=["hans", "hant"], help="books: hant makes a Traditional-Chinese edition")
     command.add_argument("--opencc", choices=["s2t", "s2tw", "s2twp", "s2hk"],
                          help="books: the OpenCC conversion for --script hant (default: the book's, else s2t)")
+    command.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                         help="books: lay chapters out in N processes (default: one per CPU)")
     command.add_argument("--strict", action="store_true", help="warnings are errors: they stop the build")
     command.add_argument("--no-cache", action="store_true",
-                         help="build even when nothing changed since the last build into OUTDIR")
+                         help="build everything again: neither the last build's outputs nor a book's laid-out "
+                              "chapters are reused")
     command.add_argument("--json", action="store_true",
                          help="print findings, outputs and errors as JSON records, one per line, on stdout")
     loudness = command.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors (and --json records)")
     loudness.add_argument("-v", "--verbose", action="store_true", help="print each phase's time")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,7 +158,7 @@ def _build_once(args):
     from .progress import progress_for
 
     formats = parse_formats(args.format)
-    cached = None if args.no_cache else _cached_build(args, formats)
+    cached = None if args.no_cache or getattr(args, "watching", False) else _cached_build(args, formats)
     if cached is not None:
         return cached
     progress = progress_for(quiet=args.quiet, verbose=args.verbose)
@@ -157,9 +166,9 @@ def _build_once(args):
         if args.source.endswith(".toml"):
             result = build_book(args.source, args.outdir, formats, pdf_variant=args.pdf_variant, script=args.script,
                                 opencc=args.opencc, embed_fonts=args.epub_fonts, strict=args.strict,
-                                progress=progress)
+                                jobs=args.jobs, reuse_parts=not args.no_cache, progress=progress)
         else:
-            for option in ("pdf_variant", "script", "opencc"):
+            for option in ("pdf_variant", "script", "opencc", "jobs"):
                 if getattr(args, option):
                     raise ReportError(f"--{option.replace('_', '-')} applies to books (a book.toml), not to one "
                                       "chapter", EXIT_USAGE)
@@ -270,7 +279,7 @@ def _watch(args) -> int:
 
     parse_formats(args.format)  # a usage error ends watch mode before it starts
     layout = load_layout(args.layout)
-    args.no_cache = True  # watch builds because something changed: an "up to date" check is only delay
+    args.watching = True  # watch builds because something changed: an "up to date" check is only delay
 
     def rebuild():
         """One build, reported; a failure is reported too, and watching goes on."""

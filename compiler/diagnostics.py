@@ -187,3 +187,6 @@ class ReportError(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.findings = findings
+
+    def __reduce__(self):  # raised in a process that lays out a chapter, it reaches the build whole
+        return type(self), (str(self), self.exit_code, self.findings)

@@ -21,6 +21,22 @@ SHARED = ROOT.parent / "shared"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_folder(tmp_path_factory):
+    """Records of builds and a book's laid-out chapters go to a folder of this test run's own
+    (the builds the tests run in subprocesses inherit it), not to the user's cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("reportc-cache")
+    previous = os.environ.get("REPORTC_CACHE_DIR")
+    os.environ["REPORTC_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("REPORTC_CACHE_DIR", None)
+    else:
+        os.environ["REPORTC_CACHE_DIR"] = previous
+
+
 @dataclass
 class Built:
     source: Path

@@ -1,0 +1,316 @@
+"""Laying a book out for print: as one document, or a part at a time in parallel processes.
+
+`lay_out_whole` gives WeasyPrint the whole book as one HTML page. It is the reference, and the
+way for PDF/A and PDF/UA (a tagged structure tree and attachments belong to one document).
+
+`lay_out_by_parts` lays out each chapter as a document of its own — in parallel processes, or
+not at all when an earlier build laid out the very same chapter at the same page numbers — and
+then the front matter, whose contents need every chapter's page numbers. Page numbers are
+stitched: a chapter's pagination does not depend on where its numbers start (it opens on a
+right-hand page wherever it is), so a process lays its chapter out, publishes the page count,
+waits for the counts of the chapters before it and numbers its pages on from them
+(`render.page_numbers`). The parts' PDFs are joined with blank versos where a part ends on a
+right-hand page, as the whole document has them. tests/test_book_parts.py checks that the
+result has the pages, the text on every page and the bookmarks of `lay_out_whole`.
+
+Laid-out chapters are kept under the cache folder (`cache.cache_dir()/parts/`), one folder per
+book, keyed on the chapter's HTML, its images, the layout, the fonts manifest and the versions
+of reportc and its libraries; a build keeps only the parts it used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+from . import tree as t
+from .book import roman
+from .render.pages import PageStart
+
+
+@dataclass
+class BookPages:
+    """A book laid out: every page's start (labelled as printed) and how to write the PDF."""
+    starts: list[PageStart]
+    front_pages: int  # roman-numbered pages before the first chapter
+    write_pdf: Callable[[Path], None]
+    laid_out: list[int] = field(default_factory=list)  # chapters laid out by this build (not reused)
+
+
+# ------------------------------------------------------------------ the whole book as one document
+
+
+def lay_out_whole(html: str, docs: list[t.Document], lay_out, write_pdf) -> BookPages:
+    """The whole book's HTML laid out by `lay_out(html)`; `write_pdf(pages, target, roman_pages)`."""
+    from .render.pages import page_starts
+
+    pages, html_root = lay_out(html)
+    starts = page_starts(pages, html_root, docs)
+    first_chapter = next((i for i, s in enumerate(starts) if s.element_id == docs[0].ident), 0)
+    starts = [replace(start, label=roman(i + 1) if i < first_chapter else str(i - first_chapter + 1))
+              for i, start in enumerate(starts)]
+    return BookPages(starts, first_chapter, lambda target: write_pdf(pages, target, first_chapter),
+                     laid_out=list(range(len(docs))))
+
+
+# ------------------------------------------------------------------ a part at a time
+
+
+@dataclass
+class ChapterTask:
+    number: int  # the chapter's place in the book, from 0
+    html: str
+    doc: t.Document
+    base_dir: Path
+    allowed_roots: list[Path]
+    pdf: Path
+
+
+@dataclass
+class LaidOutChapter:
+    pages: int
+    first_page: int
+    starts: list[PageStart]
+    anchor_pages: dict[str, int]  # element id → page within the chapter, from 0
+
+
+def first_page_of(number: int, counts: list[int]) -> int:
+    """The printed number of chapter `number`'s first page: chapters open on right-hand pages,
+    so a chapter with an odd page count is followed by a blank verso."""
+    return 1 + sum(count + count % 2 for count in counts[:number])
+
+
+# page counts of the chapters, shared by the processes laying them out (-1: not known yet)
+_counts = None
+_counts_changed = None
+
+
+def _share(counts, changed) -> None:
+    global _counts, _counts_changed
+    _counts, _counts_changed = counts, changed
+
+
+def _first_page_when_known(number: int, count: int) -> int:
+    with _counts_changed:
+        _counts[number] = count
+        _counts_changed.notify_all()
+        _counts_changed.wait_for(lambda: all(_counts[j] >= 0 for j in range(number)))
+        return first_page_of(number, list(_counts[:number]))
+
+
+def lay_out_chapter(task: ChapterTask) -> LaidOutChapter:
+    """Lay one chapter out, number its pages on from the chapters before it, write its PDF."""
+    from .render.page_numbers import numbered_on
+    from .render.pages import page_starts
+    from .render.pdf import lay_out, write_pdf
+
+    first_page = 0
+
+    def offset_for(count: int) -> int:
+        nonlocal first_page
+        first_page = _first_page_when_known(task.number, count)
+        return first_page - 1
+
+    with numbered_on(offset_for):
+        document, html_root = lay_out(task.html, base_dir=task.base_dir, allowed_roots=task.allowed_roots)
+    starts = [replace(start, label=str(first_page + i))
+              for i, start in enumerate(page_starts(document, html_root, task.doc))]
+    anchor_pages: dict[str, int] = {}
+    for i, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchor_pages.setdefault(name, i)  # an element over several pages is where it begins
+    temp = task.pdf.with_name(f".{task.pdf.name}.{os.getpid()}.part")
+    try:
+        write_pdf(document, temp, identifier=f"chapter {task.number}")  # the joined PDF gets its own /ID
+        os.replace(temp, task.pdf)
+    finally:
+        temp.unlink(missing_ok=True)
+    return LaidOutChapter(len(document.pages), first_page, starts, anchor_pages)
+
+
+class _PartsCache:
+    """Laid-out chapters of one book: `<key>.pdf` and `<key>.json` (pages, numbers, starts)."""
+
+    def __init__(self, folder: Path | None, environment: str):
+        self.folder, self.environment = folder, environment
+        self.used: set[str] = set()
+
+    def key(self, html: str, images: list[Path]) -> str:
+        digest = hashlib.sha256(self.environment.encode() + b"\0" + html.encode())
+        for image in images:
+            digest.update(str(image).encode() + b"\0")
+            try:
+                digest.update(image.read_bytes())
+            except OSError:
+                digest.update(b"\0missing\0")
+        return digest.hexdigest()[:40]
+
+    def pdf(self, key: str) -> Path:
+        return self.folder / f"{key}.pdf"
+
+    def load(self, key: str) -> LaidOutChapter | None:
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if not self.pdf(key).is_file():
+                return None
+            return LaidOutChapter(data["pages"], data["first_page"], [PageStart(**s) for s in data["starts"]],
+                                  data["anchor_pages"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def forget(self, key: str) -> None:
+        (self.folder / f"{key}.json").unlink(missing_ok=True)
+
+    def save(self, key: str, chapter: LaidOutChapter) -> None:
+        target = self.folder / f"{key}.json"
+        temp = target.with_name(f".{target.name}.{os.getpid()}.part")
+        try:
+            temp.write_text(json.dumps(asdict(chapter), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(temp, target)
+        except OSError:
+            temp.unlink(missing_ok=True)
+
+    def keep_only_used(self) -> None:
+        for path in self.folder.iterdir():
+            if path.name.split(".")[0] not in self.used and not path.name.startswith("."):
+                path.unlink(missing_ok=True)
+
+
+def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Document], image_files: list[list[Path]],
+                     base_dir: Path, allowed_roots: list[Path], lay_out, write_pdf, jobs: int,
+                     cache_folder: Path | None, environment: str) -> BookPages:
+    """The book laid out chapter by chapter (`jobs` processes at most) and then its front matter.
+
+    `render_part(context, layout, front=…, laid_out=…, page_numbers=…)` gives a part's HTML;
+    `lay_out(html)` lays the front matter out in this process, `write_pdf(pages, target)` writes
+    it. With `cache_folder`, chapters laid out before at the same page numbers are reused."""
+    from .render.pdf_merge import Part, join_parts
+
+    if cache_folder is not None:
+        try:
+            cache_folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            cache_folder = None  # an unwritable cache costs only the reuse
+    scratch = Path(tempfile.mkdtemp(prefix="reportc-parts-")) if cache_folder is None else None
+    cache = _PartsCache(cache_folder or scratch, environment)
+    try:
+        # the build date is the front matter's: a chapter's part must not change when another's file does
+        htmls = [render_part({**context, "date": ""}, layout, front=False, laid_out=[n]) for n in range(len(docs))]
+        keys = [cache.key(html, images) for html, images in zip(htmls, image_files)]
+        cache.used.update(keys)
+        chapters: list[LaidOutChapter | None] = [cache.load(key) if cache_folder else None for key in keys]
+        counts = [c.pages if c else -1 for c in chapters]
+        laid_out: list[int] = []
+
+        def run(numbers: list[int]) -> None:
+            for n in numbers:
+                cache.forget(keys[n])
+            tasks = [ChapterTask(n, htmls[n], docs[n], base_dir, allowed_roots, cache.pdf(keys[n])) for n in numbers]
+            for task, chapter in zip(tasks, _run_tasks(tasks, counts, jobs)):
+                chapters[task.number] = chapter
+                counts[task.number] = chapter.pages
+                cache.save(keys[task.number], chapter)
+                laid_out.append(task.number)
+
+        run([n for n, chapter in enumerate(chapters) if chapter is None])
+        # a reused chapter whose numbers moved (a chapter before it changed its page count) is laid out again
+        run([n for n, chapter in enumerate(chapters) if chapter.first_page != first_page_of(n, counts)])
+
+        page_numbers = {}
+        for chapter in chapters:
+            for name, page in chapter.anchor_pages.items():
+                page_numbers[name] = str(chapter.first_page + page)
+        front_html = render_part(context, layout, front=True, laid_out=[], page_numbers=page_numbers)
+        front, front_root = lay_out(front_html)
+        _keep_links_to(front, page_numbers)
+        front_pdf = cache.folder / f".front.{os.getpid()}.pdf"
+        write_pdf(front, front_pdf)
+        front_count = len(front.pages)
+        front_pages = front_count + front_count % 2
+
+        starts = [PageStart(roman(i + 1), "", 0) for i in range(front_pages)]
+        from .render.pages import page_starts
+
+        for i, start in enumerate(page_starts(front, front_root, [])):
+            starts[i] = replace(start, label=roman(i + 1))
+        parts = [Part(front_pdf, blank_after=front_count % 2 == 1)]
+        for number, (chapter, key) in enumerate(zip(chapters, keys)):
+            starts.extend(chapter.starts)
+            blank = chapter.pages % 2 == 1 and number < len(chapters) - 1
+            if blank:
+                starts.append(PageStart(str(chapter.first_page + chapter.pages), "", 0))
+            parts.append(Part(cache.pdf(key), blank_after=blank))
+
+        def write(target: Path) -> None:
+            try:
+                join_parts(parts, target, roman_pages=front_pages)
+            finally:
+                front_pdf.unlink(missing_ok=True)
+                if scratch is not None:
+                    shutil.rmtree(scratch, ignore_errors=True)
+
+        if cache_folder is not None:
+            cache.keep_only_used()
+        return BookPages(starts, front_pages, write, laid_out=sorted(laid_out))
+    except BaseException:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise
+
+
+def _keep_links_to(document, names: dict[str, str]) -> None:
+    """Give the front matter stand-in destinations for the chapters' ids its contents link to,
+    so that WeasyPrint keeps the links (the joined PDF points them at the chapters)."""
+    if not document.pages:
+        return
+    present = {name for page in document.pages for name in page.anchors}
+    first = document.pages[0].anchors
+    for page in document.pages:
+        for link_type, target, _, _ in page.links:
+            if link_type == "internal" and target in names and target not in present:
+                first[target] = (0, 0, 0, 0)
+
+
+def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> list[LaidOutChapter]:
+    """Lay the chapters out, in this process or in a pool of `jobs` processes."""
+    if not tasks:
+        return []
+    if jobs <= 1 or len(tasks) == 1:
+        _share(counts, _InOrder())
+        return [lay_out_chapter(task) for task in tasks]
+    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked Pango or fontconfig state
+    shared = spawn.Array("l", counts, lock=False)
+    changed = spawn.Condition()
+    pool = spawn.Pool(min(jobs, len(tasks)), initializer=_share, initargs=(shared, changed))
+    try:
+        results = pool.map(lay_out_chapter, tasks, chunksize=1)
+        pool.close()
+        pool.join()
+        return results
+    finally:
+        pool.terminate()
+
+
+class _InOrder:
+    """Chapters laid out one after another in this process: no count is ever waited for."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def notify_all(self):
+        pass
+
+    def wait_for(self, predicate):
+        if not predicate():
+            raise RuntimeError("a chapter was laid out before the chapters ahead of it")
+        return True

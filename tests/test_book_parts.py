@@ -1,0 +1,210 @@
+"""A book laid out chapter by chapter in parallel processes, stitched and joined, is the book laid
+out as one document: same pages, same text and number on every page, same bookmarks and links,
+same EPUB. And a rebuild lays out again only the chapters that changed."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+BOOK = FIXTURES / "book" / "book.toml"
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    """pdftotext's text of each page, laid out as on the page (so positions count too)."""
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _outline(pdf: Path) -> list[tuple[int, str, int]]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item)
+
+    return list(walk(reader.outline, 0))
+
+
+def _links(pdf: Path) -> list[tuple[int, str, int]]:
+    """Every internal link: its page, its destination name and the page that name leads to."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        page_of = {page.objgen: number for number, page in enumerate(document.pages)}
+        names = pikepdf.NameTree(document.Root.Names.Dests)
+        links = []
+        for number, page in enumerate(document.pages):
+            for annotation in page.get("/Annots", []):
+                if "/Dest" in annotation:
+                    name = str(annotation.Dest)
+                    links.append((number, name, page_of[names[name][0].objgen] if name in names else -1))
+        return links
+
+
+@pytest.fixture(scope="module")
+def whole_and_parts(tmp_path_factory):
+    from compiler.build import build_book
+
+    whole = tmp_path_factory.mktemp("whole")
+    parts = tmp_path_factory.mktemp("parts")
+    build_book(BOOK, whole, by_parts=False)
+    result = build_book(BOOK, parts, jobs=2, reuse_parts=False)
+    assert result.laid_out == [0, 1, 2]
+    return whole / "book.pdf", parts / "book.pdf"
+
+
+def test_parallel_build_has_the_pages_and_the_text_of_each_page_of_the_whole_document(whole_and_parts):
+    whole, parts = whole_and_parts
+    whole_pages, parts_pages = _page_texts(whole), _page_texts(parts)
+    assert len(whole_pages) == len(parts_pages) == 27
+    for number, (expected, got) in enumerate(zip(whole_pages, parts_pages), start=1):
+        assert got == expected, f"page {number} differs"
+
+
+def test_parallel_build_prints_the_stitched_page_numbers(whole_and_parts):
+    _, parts = whole_and_parts
+    last_lines = [next((line.strip() for line in reversed(page.splitlines()) if line.strip()), "")
+                  for page in _page_texts(parts)]
+    last_lines = [line if re.fullmatch(r"\d+|[ivx]+", line) else "" for line in last_lines]
+    # 4 roman front pages; chapter 1 (15 pages + a blank verso), chapter 2 from 17 (3 + blank), chapter 3 from 21
+    assert last_lines[:4] == ["", "", "iii", "iv"]
+    assert last_lines[4:19] == [str(n) for n in range(1, 16)]
+    assert last_lines[19] == ""  # the blank verso carries no number
+    assert last_lines[20] == "17" and last_lines[24] == "21" and last_lines[26] == "23"
+
+
+def test_parallel_build_has_the_labels_bookmarks_and_links_of_the_whole_document(whole_and_parts):
+    from pypdf import PdfReader
+
+    whole, parts = whole_and_parts
+    assert PdfReader(parts).page_labels == PdfReader(whole).page_labels
+    assert _outline(parts) == _outline(whole)
+    links = _links(parts)
+    assert links == _links(whole)
+    contents = [link for link in links if link[0] in (2, 3)]
+    assert len(contents) > 30 and all(target > 3 for _, _, target in contents)  # the contents lead to chapters
+
+
+def test_parallel_build_looks_the_same_and_shares_one_font_program_per_face(whole_and_parts, tmp_path):
+    import pikepdf
+
+    whole, parts = whole_and_parts
+    for name, pdf in (("whole", whole), ("parts", parts)):
+        (tmp_path / name).mkdir()
+        subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(tmp_path / name / "p")], check=True)
+    rendered = sorted(p.name for p in (tmp_path / "whole").iterdir())
+    assert len(rendered) == 27
+    for name in rendered:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "parts" / name).read_bytes(), name
+    with pikepdf.open(parts) as document:
+        programs = {}
+        for obj in document.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                programs.setdefault(str(obj.FontName), set()).add(obj.FontFile3.objgen)
+    assert programs and all(len(streams) == 1 for streams in programs.values())
+    assert parts.stat().st_size < whole.stat().st_size * 1.1
+
+
+def test_parallel_build_makes_the_same_epub(whole_and_parts):
+    whole, parts = whole_and_parts
+    assert parts.with_suffix(".epub").read_bytes() == whole.with_suffix(".epub").read_bytes()
+
+
+@pytest.fixture
+def own_book(tmp_path):
+    """The test book with its chapters copied beside it, free to edit."""
+    folder = tmp_path / "book"
+    (folder / "chapters").mkdir(parents=True)
+    names = []
+    for number, chapter in enumerate(["000_946237fb39f22908.txt", "chapters/beijing_qu_xian.txt",
+                                      "chapters/hunan_shi_zhou.txt"]):
+        target = folder / "chapters" / f"{number + 1}.txt"
+        shutil.copyfile(FIXTURES / chapter, target)
+        names.append(f'"chapters/{number + 1}.txt"')
+    text = BOOK.read_text(encoding="utf-8")
+    text = text[:text.index("chapters = ")] + f"chapters = [{', '.join(names)}]\n"
+    (folder / "book.toml").write_text(text, encoding="utf-8")
+    return folder / "book.toml"
+
+
+def test_a_rebuild_lays_out_only_the_chapter_that_changed(own_book, tmp_path):
+    from compiler.build import build_book
+
+    out = tmp_path / "out"
+    assert build_book(own_book, out, jobs=2).laid_out == [0, 1, 2]
+    before = _page_texts(out / "book.pdf")
+    assert build_book(own_book, out, jobs=2).laid_out == []
+    assert _page_texts(out / "book.pdf") == before
+
+    second = own_book.parent / "chapters" / "2.txt"
+    second.write_text(second.read_text(encoding="utf-8").replace("全年发布信息", "全年发布各类信息"), encoding="utf-8")
+    assert build_book(own_book, out, jobs=2).laid_out == [1]
+    after = _page_texts(out / "book.pdf")
+    assert len(after) == len(before) and "全年发布各类信息" in "".join(after)
+    assert build_book(own_book, out, jobs=2, reuse_parts=False).laid_out == [0, 1, 2]
+    assert _page_texts(out / "book.pdf") == after
+
+
+def test_a_chapter_that_grows_by_a_page_moves_the_numbers_of_those_after_it(own_book, tmp_path):
+    from compiler.build import build_book
+
+    out = tmp_path / "out"
+    build_book(own_book, out, jobs=2)
+    pages_before = len(_page_texts(out / "book.pdf"))
+    second = own_book.parent / "chapters" / "2.txt"
+    text = second.read_text(encoding="utf-8")
+    paragraph = "各区县围绕年度目标扎实推进各项工作，全年完成重点项目一百二十项，同比增长百分之十二。" * 6
+    second.write_text(text + "\n\n" + "\n\n".join([paragraph] * 12) + "\n", encoding="utf-8")
+    result = build_book(own_book, out, jobs=2)
+    assert result.laid_out == [1, 2]  # the third chapter's pages are numbered anew
+    pages = _page_texts(out / "book.pdf")
+    assert len(pages) > pages_before
+    reference = tmp_path / "whole"
+    build_book(own_book, reference, by_parts=False)
+    assert pages == _page_texts(reference / "book.pdf")
+
+
+def test_first_page_numbers_follow_the_counts_with_blank_versos():
+    from compiler.book_layout import first_page_of
+
+    counts = [15, 4, 3]
+    assert [first_page_of(n, counts) for n in range(3)] == [1, 17, 21]
+
+
+def test_page_numbers_are_shifted_after_pagination():
+    from weasyprint import HTML
+
+    from compiler.render.page_numbers import numbered_on
+
+    html = ("<style>@page { size: A6; @bottom-center { content: counter(page) } } p { break-after: page }</style>"
+            "<p>一</p><p>二</p><p>三</p>")
+    told = []
+    with numbered_on(lambda count: told.append(count) or 40):
+        document = HTML(string=html).render()
+    assert told == [3]
+    numbers = []
+    for page in document.pages:
+        margin = [box for box in page._page_box.children if type(box).__name__ == "MarginBox"]
+        numbers.append("".join(text.text for box in margin for text in box.descendants() if hasattr(text, "text")))
+    assert numbers == ["41", "42", "43"]
+
+
+def test_a_build_error_raised_in_a_worker_process_keeps_its_exit_code():
+    from compiler.diagnostics import EXIT_USAGE, ReportError
+
+    error = pickle.loads(pickle.dumps(ReportError("ch.txt: refused", EXIT_USAGE)))
+    assert str(error) == "ch.txt: refused" and error.exit_code == EXIT_USAGE
