@@ -201,8 +201,7 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
     scratch = Path(tempfile.mkdtemp(prefix="reportc-parts-")) if cache_folder is None else None
     cache = _PartsCache(cache_folder or scratch, environment)
     try:
-        # the build date is the front matter's: a chapter's part must not change when another's file does
-        htmls = [render_part({**context, "date": ""}, layout, front=False, laid_out=[n]) for n in range(len(docs))]
+        htmls = [render_part(context, layout, front=False, laid_out=[n]) for n in range(len(docs))]
         keys = [cache.key(html, images) for html, images in zip(htmls, image_files)]
         cache.used.update(keys)
         chapters: list[LaidOutChapter | None] = [cache.load(key) if cache_folder else None for key in keys]

@@ -33,7 +33,9 @@ def _hash_file(digest, path: Path) -> None:
         digest.update(b"\0missing\0")
 
 
-def build_key(inputs: list[Path], layout_dir: Path, options: dict) -> str:
+def tools_key(layout_dir: Path) -> str:
+    """A key over the tools a build uses: the versions of reportc and its libraries, the layout
+    folder's files and fonts/fonts.toml."""
     digest = hashlib.sha256()
     versions = [__version__]
     for package in PACKAGES:
@@ -41,13 +43,19 @@ def build_key(inputs: list[Path], layout_dir: Path, options: dict) -> str:
             versions.append(package_metadata.version(package))
         except package_metadata.PackageNotFoundError:
             versions.append("-")
-    digest.update(json.dumps({"versions": versions, "options": options,
-                              "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}, sort_keys=True).encode())
-    for path in sorted(inputs):
-        _hash_file(digest, path)
+    digest.update(json.dumps(versions).encode())
     for path in sorted(p for p in layout_dir.rglob("*") if p.is_file()):
         _hash_file(digest, path)
     _hash_file(digest, FONTS_MANIFEST)
+    return digest.hexdigest()
+
+
+def build_key(inputs: list[Path], layout_dir: Path, options: dict) -> str:
+    digest = hashlib.sha256(tools_key(layout_dir).encode())
+    digest.update(json.dumps({"options": options, "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")},
+                             sort_keys=True).encode())
+    for path in sorted(inputs):
+        _hash_file(digest, path)
     return digest.hexdigest()
 
 

@@ -149,6 +149,10 @@ def test_a_rebuild_lays_out_only_the_chapter_that_changed(own_book, tmp_path):
     before = _page_texts(out / "book.pdf")
     assert build_book(own_book, out, jobs=2).laid_out == []
     assert _page_texts(out / "book.pdf") == before
+    own_book.write_text(own_book.read_text(encoding="utf-8").replace("区县科技年鉴", "区县科技年鉴（修订本）"),
+                        encoding="utf-8")
+    assert build_book(own_book, out, jobs=2).laid_out == []  # the title is the front matter's alone
+    assert "区县科技年鉴（修订本）" in _page_texts(out / "book.pdf")[0]
 
     second = own_book.parent / "chapters" / "2.txt"
     second.write_text(second.read_text(encoding="utf-8").replace("全年发布信息", "全年发布各类信息"), encoding="utf-8")
