@@ -112,13 +112,13 @@ def main() -> int:
             out = str(scratch / "book-out")
             build = [*reportc, "build", str(book), "-o", out, "-q"]
             sequential, sequential_peak = timed_command([*build, "--no-cache", "--jobs", "1"], ROOT, env)
-            parallel, parallel_peak = timed_command([*build, "--no-cache", "--jobs", "2"], ROOT, env)
-            timed_command(build, ROOT, env)  # fills the cache
+            shutil.rmtree(scratch / "cache", ignore_errors=True)  # no laid-out chapter, no record of the last build: a cold build
+            parallel, parallel_peak = timed_command([*build, "--jobs", "2"], ROOT, env)
             book.write_text(book.read_text(encoding="utf-8").replace("基准测试年鉴", "基准测试年鉴（修订）"),
                             encoding="utf-8")
             reused, _ = timed_command(build, ROOT, env)  # a new title: only the front matter is laid out
             chapter = folder / "ch07.txt"
-            chapter.write_text(chapter.read_text(encoding="utf-8").replace("全年", "全 年", 1), encoding="utf-8")
+            chapter.write_text(chapter.read_text(encoding="utf-8").replace("全年", "全年度", 1), encoding="utf-8")
             one_changed, _ = timed_command(build, ROOT, env)
             pages = subprocess.run(["pdfinfo", str(scratch / "book-out" / "book.pdf")], capture_output=True,
                                    text=True).stdout

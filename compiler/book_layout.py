@@ -42,6 +42,7 @@ class BookPages:
     front_pages: int  # roman-numbered pages before the first chapter
     write_pdf: Callable[[Path], None]
     laid_out: list[int] = field(default_factory=list)  # chapters laid out by this build (not reused)
+    close: Callable[[], None] = lambda: None  # removes what the lay-out left in scratch folders
 
 
 # ------------------------------------------------------------------ the whole book as one document
@@ -135,6 +136,18 @@ def lay_out_chapter(task: ChapterTask) -> LaidOutChapter:
     return LaidOutChapter(len(document.pages), first_page, starts, anchor_pages)
 
 
+def _running(pid: str) -> bool:
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 class _PartsCache:
     """Laid-out chapters of one book: `<key>.pdf` and `<key>.json` (pages, numbers, starts)."""
 
@@ -178,8 +191,12 @@ class _PartsCache:
             temp.unlink(missing_ok=True)
 
     def keep_only_used(self) -> None:
+        """Remove the parts this build did not use, and the `.part` files of killed builds."""
         for path in self.folder.iterdir():
-            if path.name.split(".")[0] not in self.used and not path.name.startswith("."):
+            if path.name.startswith("."):
+                if path.suffix == ".part" and not _running(path.name.split(".")[-2]):
+                    path.unlink(missing_ok=True)
+            elif path.name.split(".")[0] not in self.used:
                 path.unlink(missing_ok=True)
 
 
@@ -229,8 +246,6 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
         front_html = render_part(context, layout, front=True, laid_out=[], page_numbers=page_numbers)
         front, front_root = lay_out(front_html)
         _keep_links_to(front, page_numbers)
-        front_pdf = cache.folder / f".front.{os.getpid()}.pdf"
-        write_pdf(front, front_pdf)
         front_count = len(front.pages)
         front_pages = front_count + front_count % 2
 
@@ -239,6 +254,7 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
 
         for i, start in enumerate(page_starts(front, front_root, [])):
             starts[i] = replace(start, label=roman(i + 1))
+        front_pdf = (scratch or cache.folder) / f".front.{os.getpid()}.part"
         parts = [Part(front_pdf, blank_after=front_count % 2 == 1)]
         for number, (chapter, key) in enumerate(zip(chapters, keys)):
             starts.extend(chapter.starts)
@@ -249,15 +265,18 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
 
         def write(target: Path) -> None:
             try:
+                write_pdf(front, front_pdf)
                 join_parts(parts, target, roman_pages=front_pages)
             finally:
                 front_pdf.unlink(missing_ok=True)
-                if scratch is not None:
-                    shutil.rmtree(scratch, ignore_errors=True)
+
+        def close() -> None:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
 
         if cache_folder is not None:
             cache.keep_only_used()
-        return BookPages(starts, front_pages, write, laid_out=sorted(laid_out))
+        return BookPages(starts, front_pages, write, laid_out=sorted(laid_out), close=close)
     except BaseException:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

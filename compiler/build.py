@@ -159,6 +159,10 @@ class _Outputs:
     def __exit__(self, *exc) -> None:
         self._cleanup.close()
 
+    def on_exit(self, cleanup) -> None:
+        """Run `cleanup` when the outputs are done with, whether the build succeeded or not."""
+        self._cleanup.callback(cleanup)
+
     def stage(self, file_name: str, key: str, write) -> Path:
         """Write one output (`key`: pdf, epub …) to a `.part` file; returns the staged file."""
         stem, _, suffix = file_name.rpartition(".")
@@ -290,6 +294,7 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
             whole = by_parts is False or bool(book.pdf_variant)
             book_pages = _lay_out_book(book, compiled, layout, context, date, whole=whole,
                                        jobs=jobs if jobs is not None else default_jobs(), reuse_parts=reuse_parts)
+            outputs.on_exit(book_pages.close)
             result.pages = len(book_pages.starts)
             result.laid_out = book_pages.laid_out
         if "pdf" in formats:

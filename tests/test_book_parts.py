@@ -212,3 +212,64 @@ def test_a_build_error_raised_in_a_worker_process_keeps_its_exit_code():
 
     error = pickle.loads(pickle.dumps(ReportError("ch.txt: refused", EXIT_USAGE)))
     assert str(error) == "ch.txt: refused" and error.exit_code == EXIT_USAGE
+
+
+def _spawned_children(pid: int) -> list[int]:
+    """The processes `pid` started through multiprocessing's spawn (the layout workers)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    workers = []
+    for child in children:
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                workers.append(child)
+        except OSError:
+            pass
+    return workers
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_parallel_build_stopped_by_sigterm_stops_its_workers_and_changes_nothing(own_book, tmp_path):
+    import os
+    import signal
+    import sys
+    import time
+
+    from test_cli import snapshot
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "compiler", "build", str(own_book), "-o", str(out), "--jobs", "2", "-q"]
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    before = snapshot(out)
+    sample = (own_book.parent / "chapters" / "1.txt").read_text(encoding="utf-8")
+    for number in (1, 2, 3):  # longer chapters: seconds of layout in each worker
+        (own_book.parent / "chapters" / f"{number}.txt").write_text("\n\n".join([sample] * 3), encoding="utf-8")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    workers: list[int] = []
+    for _ in range(3000):  # at most a minute, polling
+        workers = _spawned_children(process.pid)
+        if len(workers) >= 2 or process.poll() is not None:
+            break
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the build never started its layout processes"
+    time.sleep(0.5)  # let them start laying out
+    os.kill(process.pid, signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    for _ in range(500):
+        if not any(_alive(pid) for pid in workers):
+            break
+        time.sleep(0.02)
+    assert not any(_alive(pid) for pid in workers), "layout processes outlived the build"
+    assert snapshot(out) == before
+    assert not list(out.glob(".*.part"))
