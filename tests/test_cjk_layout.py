@@ -272,3 +272,42 @@ def test_targeted_paragraphs_break_no_rule_wherever_the_line_falls(tmp_path):
             assert abs(_ink_right(line) - RIGHT) <= 0.5, text
             flush += 1
     assert starts > 250 and flush > 100
+
+
+def test_dashes_and_ellipses_keep_their_width_on_justified_lines(tmp_path):
+    """Justification widens the gaps beside `——` and `……`, never inside them, wherever on a
+    justified line they fall (the gap after `——` goes after the whole ligature glyph)."""
+    paragraphs = ["汉" * count + mark + "字" * 60 + "。" for count in range(3, 40, 4) for mark in ("——", "……")]
+    source = tmp_path / "dashes.md"
+    source.write_text("# 破折号\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    lines = pdf_lines(build_chapter(source, tmp_path / "out").pdf)
+    checked = 0
+    for line, last in body_lines(lines):
+        if last:
+            continue
+        text = "".join(c for c, *_ in line)
+        assert abs(_ink_right(line) - RIGHT) <= 0.5, text
+        for mark in ("—", "…"):
+            run = [c for c in line if c[0] in (mark, mark * 2)]
+            if run:
+                assert abs((run[-1][2] - run[0][1]) - 2 * EM) <= 0.01, text
+                checked += 1
+    assert checked >= 15
+
+
+def test_gap_rules_are_looked_up_by_kind_of_character():
+    """`_adjust_line` looks rules up by a character's kind (the first character seen that
+    answers every question the rules ask alike): the rules of the kinds are those of the
+    characters themselves."""
+    from compiler.render import cjk_layout
+
+    chars = (set(SAMPLE.read_text(encoding="utf-8")) | CLOSING | OPENING |
+             set("—…·～ \u00a0\u3000aZ09é%‰°.,-+/!?\ufffc\u2060")) - {"\n"}
+    kinds = {c: cjk_layout._kinds.get(c) or cjk_layout._kind(c) for c in chars}
+    assert len(set(kinds.values())) < 40
+    for a in chars:
+        for b in chars:
+            for compress in (True, False):
+                assert cjk_layout.natural_gap(a, b, 10.5, 3.0, compress) == \
+                    cjk_layout.natural_gap(kinds[a], kinds[b], 10.5, 3.0, compress), (a, b)
+            assert cjk_layout.is_opportunity(a, b) == cjk_layout.is_opportunity(kinds[a], kinds[b]), (a, b)

@@ -11,11 +11,14 @@ broken a paragraph into lines, each line holding Chinese text is adjusted here:
   gives up its blank half (Simplified Chinese only: Traditional fonts centre ，。);
 - on a justified line (not a paragraph's last) the remaining width is spread over the gaps next
   to Chinese characters (and spaces) that no rule fixes, never inside `——` or `……`;
-- each text box is cut into pieces where the kind of gap changes (at a change of script where
-  possible, so digits and words keep their shaping context). A piece is laid out again by Pango
-  with one even letter-spacing — exact, since Pango puts half of it on each side of a character
-  and drops the outer halves at the piece's ends — and the gap after a piece is made by placing
-  the next one. No character is inserted: text copied out of the PDF is the text as written;
+- the boxes keep the text WeasyPrint shaped and the widths it measured (no text is laid out
+  again, no box is split). A gap between two boxes is made by placing the next box; a gap inside
+  a box widens the glyph before it — what Pango's letter-spacing does, but per gap: when the box
+  is drawn, its Pango layout is shaped again (as WeasyPrint always does) and the gap, in Pango
+  units rounded so that errors do not add up along the line, is added to that glyph's advance
+  (`geometry.width`), which WeasyPrint writes into the PDF as the glyph's spacing. A ligature
+  (`——` is one glyph) or a joiner (an empty glyph) never gets a gap inside it. No character is
+  inserted: text copied out of the PDF is the text as written;
 - WeasyPrint writes each glyph's spacing into the PDF truncated to a whole thousandth of an em,
   which loses up to 0.01 pt per glyph (0.4 pt over a justified line); its text drawing is
   patched to keep three decimals.
@@ -71,17 +74,20 @@ def install() -> None:
     original_set_text = line_break.Layout.set_text
 
     def text_align(context, line, available_width, last):
-        if _is_leader_line(line) or line.style["direction"] == "rtl" or not _has_cjk(line):
+        if line.style["direction"] == "rtl":
+            return original_align(context, line, available_width, last)
+        entries = list(_text_boxes(line))
+        if not _has_cjk(entries) or _is_leader_line(line):
             return original_align(context, line, available_width, last)
         justify = _alignment(line, last) == "justify"
-        _adjust_line(context, line, available_width if justify else None)
+        _adjust_line(context, line, entries, available_width if justify else None)
         return 0 if justify else original_align(context, line, available_width, last)
 
     def set_text(self, text, justify=False):
         original_set_text(self, text, justify)
-        spacing = getattr(self, "cjk_spacing", None)
-        if spacing:
-            _apply_letter_spacing(self, spacing)
+        widen = getattr(self, "cjk_widen", None)
+        if widen and self.text.startswith(widen[0]):  # the text the gaps were computed for
+            _widen_glyphs(self, widen[1])
 
     inline.text_align = text_align
     line_break.Layout.set_text = set_text
@@ -90,23 +96,29 @@ def install() -> None:
 
 
 def _keep_fractional_kerning() -> None:
-    """Re-define WeasyPrint's `draw_first_line` with `round(kerning, 3)` for `int(kerning)`."""
-    import inspect
+    """Re-define WeasyPrint's `draw_first_line` writing `{kerning:.3f}` for `{int(kerning)}`."""
+    import linecache
 
     from weasyprint.draw import text as draw_text
 
-    source = inspect.getsource(draw_text.draw_first_line)
+    # the function's own lines, up to the next top-level statement (inspect.getsource, which
+    # tokenizes, takes longer than the rest of the patch)
+    code = draw_text.draw_first_line.__code__
+    lines = linecache.getlines(code.co_filename)
+    start = code.co_firstlineno - 1
+    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "\t", "\n")), len(lines))
+    source = "".join(lines[start:end])
     truncated = "string += f'>{int(kerning)}<'"
-    if source.count(truncated) != 1:
+    if not source.startswith("def draw_first_line(") or source.count(truncated) != 1:
         raise ReportError("WeasyPrint's text drawing is not the one cjk_layout patches", EXIT_FAILURE)
-    patched = source.replace(truncated, "string += f'>{round(kerning, 3)}<'")
+    patched = "\n" * start + source.replace(truncated, "string += f'>{kerning:.3f}<'")  # same line numbers
     exec(compile(patched, draw_text.__file__, "exec"), draw_text.__dict__)
 
 
 # ------------------------------------------------------------------ gap rules
 
 
-@lru_cache(maxsize=1 << 16)  # a chapter has few distinct pairs and sizes: rules are looked up once each
+@lru_cache(maxsize=1 << 16)  # the line layout asks by kind of character (`_kind`): few distinct pairs
 def natural_gap(left: str, right: str, em: float, dot_width: float, compress: bool = True) -> float:
     """The width clreq adds (or takes) between two adjacent characters, in points. `compress`
     is off for Traditional Chinese, whose fonts centre ，。、 in the em box: no blank half."""
@@ -167,10 +179,11 @@ def _text_boxes(box):
         yield box
 
 
-def _has_cjk(line) -> bool:
+def _has_cjk(entries: list) -> bool:
+    """Does a text box among the line's entries hold Chinese?"""
     from weasyprint.formatting_structure import boxes
 
-    return any(isinstance(b, boxes.TextBox) and CJK.search(b.text) for b in _text_boxes(line))
+    return any(isinstance(b, boxes.TextBox) and CJK.search(b.text) for b in entries)
 
 
 def _is_leader_line(line) -> bool:
@@ -192,167 +205,174 @@ def _dot_width(box, context) -> float:
     return _dot_widths[key]
 
 
-class _Piece:
-    """Part of a text box whose visible characters are evenly spaced (or one invisible run)."""
-
-    def __init__(self, box, start: int, end: int, positions: list[int], whole: bool):
-        self.box, self.start, self.end, self.positions, self.whole = box, start, end, positions, whole
-        self.natural_width = 0.0
+_kinds: dict[str, str] = {}
+_kind_of_key: dict[tuple, str] = {}
+_rules: dict[tuple, tuple[float, bool, bool]] = {}
 
 
-def _adjust_line(context, line, available_width: float | None) -> None:
+def _kind(char: str) -> str:
+    """The character that stands for `char` in the gap rules: the first one seen with the same
+    answers to everything `natural_gap` and `is_opportunity` ask of a character. A chapter has
+    thousands of distinct pairs of characters but a few dozen pairs of kinds."""
+    key = (char in CLOSING, char in OPENING, bool(HAN.match(char)), bool(LATIN.match(char)),
+           bool(CJK.match(char)), char.isspace(), char.isdigit(),
+           char if char in ("—", "…", MIDDLE_DOT, " ", "\u00a0") else None)
+    kind = _kinds[char] = _kind_of_key.setdefault(key, char)
+    return kind
+
+
+def _rule(left: str, right: str, compress: bool) -> tuple[float, bool, bool]:
+    """The gap rule of a pair of kinds: (natural width in em, whether `·` is in it, opportunity)."""
+    rule = _rules[left, right, compress] = (
+        natural_gap(left, right, 1.0, 0.5, compress), MIDDLE_DOT in (left, right), is_opportunity(left, right))
+    return rule
+
+
+def _pair(context, left: str, right: str, box, em: float, compress: bool) -> tuple[float, bool]:
+    """(natural width, opportunity) of the gap between two kinds of character, by `box`'s rules."""
+    natural, dotted, opportunity = _rules.get((left, right, compress)) or _rule(left, right, compress)
+    if dotted:
+        return natural_gap(left, right, em, _dot_width(box, context), compress), opportunity
+    return natural * em, opportunity
+
+
+def _adjust_line(context, line, entries: list, available_width: float | None) -> None:
     """Set every gap of the line to its target width; with `available_width`, justify."""
     from weasyprint.formatting_structure import boxes
+    from weasyprint.text.ffi import TO_UNITS
 
-    entries = list(_text_boxes(line))
-    chars: list[tuple[int, int, str]] = []  # (entry, index in the box's text, character)
+    # Every gap between two characters that take room, in order: (entry of the character
+    # before, entry of the character after, byte offset of the one after in its box's UTF-8
+    # text, natural width, opportunity). A pair's rule is the left entry's (its em, Simplified
+    # or not), or the right one's after an atomic box.
+    gaps: list[tuple[int, int, int, float, bool]] = []
+    rules, kinds = _rules, _kinds
+    left = None  # the kind of the last character that takes room, and about its entry:
+    left_number, left_box, left_em, left_compress, left_atomic = -1, None, 0.0, True, True
     for number, box in enumerate(entries):
-        if isinstance(box, boxes.TextBox):
-            for i, c in enumerate(box.text):
-                if c in INVISIBLE or (c == "—" and i > 0 and box.text[i - 1] == "—"):
-                    continue  # the second dash of `——` is inside one ligature glyph with the first
-                chars.append((number, i, c))
-        else:
-            chars.append((number, -1, "\ufffc"))  # an atomic box: no rule applies around it
-    if len(chars) < 2:
+        box.cjk_gap_after = 0.0
+        atomic = not isinstance(box, boxes.TextBox)
+        em, compress = box.style["font_size"], atomic or _simplified(box)
+        rule_entry = (box, em, compress) if left_atomic else (left_box, left_em, left_compress)
+        if atomic:  # an object replacement character: no rule applies around it
+            kind = kinds.get("\ufffc") or _kind("\ufffc")
+            if left is not None:
+                natural, opportunity = _pair(context, left, kind, *rule_entry)
+                gaps.append((left_number, number, -1, natural, opportunity))
+            left = kind
+            left_number, left_box, left_em, left_compress, left_atomic = number, box, em, compress, True
+            continue
+        box.pango_layout.cjk_widen = None
+        offset, before, pair_number = 0, "", left_number
+        for char in box.text:
+            # joiners take no room; the second dash of `——` is inside one ligature glyph
+            if char not in INVISIBLE and not (char == "—" and before == "—"):
+                kind = kinds.get(char) or _kind(char)
+                if left is None:
+                    pass
+                elif pair_number != number:  # the pair crosses into this box
+                    gaps.append((pair_number, number, offset, *_pair(context, left, kind, *rule_entry)))
+                else:  # inlined `_pair`: most pairs are here
+                    natural, dotted, opportunity = rules.get((left, kind, compress)) or _rule(left, kind, compress)
+                    if dotted:
+                        natural = natural_gap(left, kind, em, _dot_width(box, context), compress)
+                    elif natural:
+                        natural *= em
+                    gaps.append((number, number, offset, natural, opportunity))
+                left, pair_number = kind, number
+            offset += 1 if char < "\x80" else 2 if char < "\u0800" else 3 if char < "\U00010000" else 4
+            before = char
+        if pair_number == number:  # the box has a character that takes room
+            left_number, left_box, left_em, left_compress, left_atomic = number, box, em, compress, False
+    if not gaps:
         return
-    natural, opportunities = [], []
-    simplified = {number: _simplified(box) for number, box in enumerate(entries) if isinstance(box, boxes.TextBox)}
-    for (box_a, _, a), (box_b, _, b) in zip(chars, chars[1:]):
-        number = box_a if box_a in simplified else box_b
-        box = entries[number]
-        em = box.style["font_size"]
-        dot = _dot_width(box, context) if MIDDLE_DOT in (a, b) else em / 2
-        natural.append(natural_gap(a, b, em, dot, compress=simplified.get(number, True)))
-        opportunities.append(is_opportunity(a, b))
-    last_box = entries[chars[-1][0]]
-    trail = last_box.style["font_size"] / 2 if chars[-1][2] in CLOSING and _simplified(last_box) else 0.0
 
-    pieces = _pieces(entries, chars, natural, opportunities)
-    for piece in pieces:
-        piece.natural_width = piece.box.width if piece.whole else _natural_width(piece)
-    gaps = natural
-    if available_width is not None and any(opportunities):
-        text_widths = sum(box.width for box in entries if isinstance(box, boxes.TextBox))
-        natural_width = line.width - text_widths + sum(p.natural_width for p in pieces) + sum(natural) - trail
-        stretch = (available_width - natural_width) / sum(opportunities)
-        gaps = [g + stretch * o for g, o in zip(natural, opportunities)]
+    stretch = 0.0
+    if available_width is not None:
+        count = sum(gap[4] for gap in gaps)
+        if count:
+            # a closing mark at the line end gives up its blank half
+            trail = left_em / 2 if left in CLOSING and not left_atomic and left_compress else 0.0
+            # the boxes keep the widths WeasyPrint measured: the natural width is the line's own
+            stretch = (available_width - (line.width + sum(gap[3] for gap in gaps) - trail)) / count
+
+    # A gap inside a box widens the glyph before it (see `_widen_glyphs`), in Pango units
+    # rounded so that the rounding errors do not add up along the line; a gap between boxes
+    # is made by placing the next box.
+    current, widen, exact, added = -1, [], 0.0, 0
+    for left_number, right_number, offset, natural, opportunity in gaps:
+        gap = natural + stretch if opportunity else natural
+        if left_number != right_number:
+            entries[left_number].cjk_gap_after = gap
+            continue
+        if not gap:
+            continue
+        if left_number != current:
+            if widen:
+                _set_widen(entries[current], widen, added)
+            current, widen, exact, added = left_number, [], 0.0, 0
+        exact += gap * TO_UNITS
+        step = round(exact) - added
+        added += step
+        widen.append((offset, step))
+    if widen:
+        _set_widen(entries[current], widen, added)
     start = line.children[0].position_x if line.children else line.position_x
-    _apply(line, pieces, gaps, len(chars))
     line.width = _place(line, start) - start
 
 
-def _script_class(char: str) -> str:
-    return "latin" if LATIN.match(char) or char in ".,-+/" else "cjk"
+def _set_widen(box, widen: list[tuple[int, int]], added: int) -> None:
+    from weasyprint.text.ffi import TO_UNITS
+
+    box.pango_layout.cjk_widen = (box.text, widen)
+    box.width += added / TO_UNITS
 
 
-def _cut_gaps(chars, kinds) -> set[int]:
-    """The gaps where pieces end: one per change of gap kind, put where the script changes.
+def _widen_glyphs(layout, widen: list[tuple[int, int]]) -> None:
+    """Shape the layout now and widen, in place, the glyph before each boundary by its gap.
 
-    Of the two gaps around a change (the last of the old kind, the first of the new), the one
-    between a Chinese and a Latin character is cut, so digits and words stay in one piece with
-    their own shaping context; pieces of unchanging kind keep even spacing inside."""
-    cuts: set[int] = set()
-    for i in range(1, len(kinds)):
-        if kinds[i] == kinds[i - 1] or (i - 1) in cuts:
-            continue
-        last_old, first_new = i - 1, i
-        def mixed(gap):
-            return _script_class(chars[gap][2]) != _script_class(chars[gap + 1][2])
-        cuts.add(last_old if mixed(last_old) and not mixed(first_new) else first_new)
-    return cuts
+    `widen` is a list of (byte offset of the character after the gap, Pango units), in order.
+    The gap goes to the last glyph before the boundary that draws something: a ligature
+    (`——`) is one glyph for two characters, a joiner an empty glyph of its own. WeasyPrint
+    draws each glyph with its `geometry.width`, so the widths hold in the PDF as long as
+    nothing shapes the layout again: `draw_first_line` turns single-paragraph mode on, which
+    would re-shape a layout shaped without it, so it is turned on here first. (Only
+    `text-overflow: ellipsis`, which sets a width at drawing, would re-shape: such a box would
+    be drawn without its gaps.)"""
+    from bisect import bisect_left
 
+    from weasyprint.text.ffi import ffi, pango
 
-def _pieces(entries, chars, natural, opportunities) -> list[_Piece]:
-    """Cut the line's text boxes into pieces of even spacing (see `_cut_gaps`)."""
-    from weasyprint.formatting_structure import boxes
-
-    kinds = [(round(g, 6), o) for g, o in zip(natural, opportunities)]
-    cuts = _cut_gaps(chars, kinds)
-    position_of = {(number, index): p for p, (number, index, _) in enumerate(chars)}
-    pieces: list[_Piece] = []
-    for number, box in enumerate(entries):
-        if not isinstance(box, boxes.TextBox):
-            continue
-        own: list[_Piece] = []
-        for index, char in enumerate(box.text):
-            current = own[-1] if own else None
-            if char in INVISIBLE or (number, index) not in position_of:
-                # joiners take no room and ligature tails none of their own: they ride along
-                if current is None:
-                    own.append(_Piece(box, index, index + 1, [], False))
-                else:
-                    current.end = index + 1
-                continue
-            position = position_of[(number, index)]
-            joined = current is not None and (not current.positions or (
-                current.positions[-1] == position - 1 and (position - 1) not in cuts))
-            if joined:
-                current.end, current.positions = index + 1, [*current.positions, position]
-                continue
-            own.append(_Piece(box, index, index + 1, [position], False))
-        if len(own) == 1:
-            own[0].whole = True
-        pieces.extend(own)
-    return pieces
-
-
-def _natural_width(piece: _Piece) -> float:
-    """The width of a piece's text laid out on its own, without added spacing."""
-    from weasyprint.text.line_break import Layout, line_size
-
-    if not piece.positions:
-        return 0.0
-    layout = Layout(piece.box.style, 0)
-    layout.set_text(piece.box.text[piece.start:piece.end])
-    first, _ = layout.get_first_line()
-    width = line_size(first, piece.box.style)[0]
-    layout.deactivate()
-    return width
-
-
-def _apply(line, pieces: list[_Piece], gaps: list[float], count: int) -> None:
-    """Give each piece its spacing and the gap after it; replace split boxes by their pieces."""
-    by_box: dict[int, list[_Piece]] = {}
-    for piece in pieces:
-        by_box.setdefault(id(piece.box), []).append(piece)
-    for own in by_box.values():
-        original = own[0].box
-        replacements = []
-        for piece in own:
-            box = original if piece.whole else original.copy_with_text(original.text[piece.start:piece.end])
-            inner = gaps[piece.positions[0]] if len(piece.positions) > 1 else 0.0
-            if inner or not piece.whole:
-                box.width = _even_spacing(box, inner)
-            last = piece.positions[-1] if piece.positions else None
-            box.cjk_gap_after = gaps[last] if last is not None and last < count - 1 else 0.0
-            replacements.append(box)
-        if len(replacements) > 1:
-            _replace_child(line, original, replacements)
-
-
-def _even_spacing(box, spacing: float) -> float:
-    """Lay the box's text out again (for drawing) with `spacing` between its characters;
-    returns the width Pango gives it."""
-    from weasyprint.text.line_break import Layout, line_size
-
-    layout = Layout(box.style, 0)
-    layout.cjk_spacing = [spacing if char not in INVISIBLE else 0.0 for char in box.text] if spacing else None
-    layout.set_text(box.text, justify=True)
-    first, _ = layout.get_first_line()
-    width = line_size(first, box.style)[0]
-    layout.deactivate()
-    box.pango_layout = layout
-    return width
-
-
-def _replace_child(root, old, new: list) -> None:
-    for parent in [root, *root.descendants()]:
-        children = getattr(parent, "children", None)
-        if children is not None and any(child is old for child in children):
-            index = next(i for i, child in enumerate(children) if child is old)
-            parent.children = [*children[:index], *new, *children[index + 1:]]
-            return
+    empty = pango.PANGO_GLYPH_EMPTY
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    run = pango.pango_layout_get_line_readonly(layout.layout, 0).runs
+    index, count = 0, len(widen)
+    before = None  # the last drawn glyph of the runs before
+    while run != ffi.NULL and index < count:
+        glyph_item = run.data
+        run = run.next
+        glyph_string = glyph_item.glyphs
+        glyphs, number = glyph_string.glyphs, glyph_string.num_glyphs
+        start = glyph_item.item.offset
+        end = start + glyph_item.item.length
+        clusters = ffi.unpack(glyph_string.log_clusters, number)
+        low = 0
+        while index < count and widen[index][0] < end:
+            boundary, units = widen[index]
+            index += 1
+            low = bisect_left(clusters, boundary - start, low)  # the first glyph after the gap
+            target = low - 1
+            while target >= 0 and glyphs[target].glyph == empty:
+                target -= 1
+            if target >= 0:
+                glyphs[target].geometry.width += units
+            elif before is not None:
+                before.geometry.width += units
+        target = number - 1
+        while target >= 0 and glyphs[target].glyph == empty:
+            target -= 1
+        if target >= 0:
+            before = glyphs[target]
 
 
 def _place(box, x: float) -> float:
@@ -379,28 +399,4 @@ def _place(box, x: float) -> float:
                 cursor = _place(child, cursor)
         return cursor
     box.translate(x - box.position_x, 0)
-    return x + box.margin_width()
-
-
-def _apply_letter_spacing(layout, values: list[float]) -> None:
-    """Add Pango letter-spacing attributes: one per run of characters with the same value (a
-    piece's even spacing is one attribute, broken only around its joiners)."""
-    from weasyprint.text.ffi import TO_UNITS, ffi, pango
-
-    text = layout.text
-    if len(values) != len(text):
-        return  # the layout holds other text than the box it was made for
-    attributes = pango.pango_layout_get_attributes(layout.layout)
-    if attributes == ffi.NULL:
-        attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-    position = run_start = 0
-    run_value = None
-    for char, value in zip([*text, ""], [*values, None]):
-        if value != run_value:
-            if run_value:
-                attribute = pango.pango_attr_letter_spacing_new(int(round(run_value * TO_UNITS)))
-                attribute.start_index, attribute.end_index = run_start, position
-                pango.pango_attr_list_change(attributes, attribute)
-            run_start, run_value = position, value
-        position += len(char.encode("utf-8"))
-    pango.pango_layout_set_attributes(layout.layout, attributes)
+    return x + box.margin_width() + getattr(box, "cjk_gap_after", 0.0)
