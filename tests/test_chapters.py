@@ -251,7 +251,8 @@ def source_sequence(spec: Chapter) -> str:
 # ----------------------------------------------------------------------------- reading the outputs
 
 
-TOC_LINE = re.compile(r"^\S.*\s\.{4,}\s*\d+\s*$")
+# an entry, its dot leader (one run of dots: pdftotext may set no space before it) and a page number
+TOC_LINE = re.compile(r"^\S.*?\.{4,}\s*\d+\s*$")
 
 
 def pdf_body_text(pdf: Path, running_heads: set[str]) -> str:

@@ -41,9 +41,10 @@ def lay_out(html: str, *, base_dir: Path, allowed_roots: list[Path]):
     """WeasyPrint's laid-out pages for `html`, and the HTML element tree they were made from."""
     from weasyprint import HTML
 
-    from .cjk_layout import install
+    from . import cjk_layout, leaders
 
-    install()
+    cjk_layout.install()
+    leaders.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     page_html = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=make_url_fetcher(allowed_roots))
     return page_html.render(), page_html.etree_element
