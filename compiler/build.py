@@ -292,7 +292,7 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
                 html = render_book_part(context, layout)
                 outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
             whole = by_parts is False or bool(book.pdf_variant)
-            book_pages = _lay_out_book(book, compiled, layout, context, date, whole=whole,
+            book_pages = _lay_out_book(book, compiled, layout, context, date, outdir, whole=whole,
                                        jobs=jobs if jobs is not None else default_jobs(), reuse_parts=reuse_parts)
             outputs.on_exit(book_pages.close)
             result.pages = len(book_pages.starts)
@@ -324,8 +324,8 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
     return result
 
 
-def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: datetime, *, whole: bool, jobs: int,
-                  reuse_parts: bool):
+def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: datetime, outdir: Path, *,
+                  whole: bool, jobs: int, reuse_parts: bool):
     """The book's pages: as one document (`whole`), or a chapter at a time (see `book_layout`)."""
     import hashlib
 
@@ -353,7 +353,10 @@ def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: d
                 roman_pages=roman_pages))
     folder = None
     if reuse_parts:
-        folder = cache.cache_dir() / "parts" / hashlib.sha256(str(book.path).encode()).hexdigest()[:32]
+        # one folder per book and output folder: editions built side by side (Simplified into one
+        # folder, Traditional into another) do not push each other's chapters out
+        where = f"{book.path}\0{outdir.resolve()}"
+        folder = cache.cache_dir() / "parts" / hashlib.sha256(where.encode()).hexdigest()[:32]
     return lay_out_by_parts(
         context=context, layout=layout, render_part=render_book_part, docs=docs,
         image_files=[image_files(c.doc, c.source.path.parent) for c in compiled], base_dir=book.folder,
