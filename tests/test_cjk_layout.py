@@ -311,3 +311,14 @@ def test_gap_rules_are_looked_up_by_kind_of_character():
                 assert cjk_layout.natural_gap(a, b, 10.5, 3.0, compress) == \
                     cjk_layout.natural_gap(kinds[a], kinds[b], 10.5, 3.0, compress), (a, b)
             assert cjk_layout.is_opportunity(a, b) == cjk_layout.is_opportunity(kinds[a], kinds[b]), (a, b)
+
+
+def test_a_justified_line_with_an_inline_image_is_flush(tmp_path):
+    """The gap after an atomic box (an inline image) is placed like any other."""
+    from PIL import Image
+
+    Image.new("RGB", (20, 12), "red").save(tmp_path / "x.png")
+    lines = _targeted(tmp_path, "汉字" * 10 + "![图](x.png)" + "文字" * 40 + "。")
+    first = next(line for line, _ in body_lines(lines))
+    assert "".join(c for c, *_ in first).startswith("汉字汉字")
+    assert abs(_ink_right(first) - RIGHT) <= 0.05

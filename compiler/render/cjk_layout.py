@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 from ..diagnostics import EXIT_FAILURE, ReportError
 
@@ -289,12 +290,12 @@ def _adjust_line(context, line, entries: list, available_width: float | None) ->
 
     stretch = 0.0
     if available_width is not None:
-        count = sum(gap[4] for gap in gaps)
+        count = sum(map(itemgetter(4), gaps))
         if count:
             # a closing mark at the line end gives up its blank half
             trail = left_em / 2 if left in CLOSING and not left_atomic and left_compress else 0.0
             # the boxes keep the widths WeasyPrint measured: the natural width is the line's own
-            stretch = (available_width - (line.width + sum(gap[3] for gap in gaps) - trail)) / count
+            stretch = (available_width - (line.width + sum(map(itemgetter(3), gaps)) - trail)) / count
 
     # A gap inside a box widens the glyph before it (see `_widen_glyphs`), in Pango units
     # rounded so that the rounding errors do not add up along the line; a gap between boxes
