@@ -129,7 +129,7 @@ def lay_out_chapter(task: ChapterTask) -> LaidOutChapter:
             anchor_pages.setdefault(name, i)  # an element over several pages is where it begins
     temp = task.pdf.with_name(f".{task.pdf.name}.{os.getpid()}.part")
     try:
-        write_pdf(document, temp, identifier=f"chapter {task.number}")  # the joined PDF gets its own /ID
+        write_pdf(document, temp, identifier=None)  # the joined PDF gets its own /ID
         os.replace(temp, task.pdf)
     finally:
         temp.unlink(missing_ok=True)

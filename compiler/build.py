@@ -361,5 +361,5 @@ def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: d
         context=context, layout=layout, render_part=render_book_part, docs=docs,
         image_files=[image_files(c.doc, c.source.path.parent) for c in compiled], base_dir=book.folder,
         allowed_roots=roots, lay_out=lay_out_here,
-        write_pdf=lambda pages, target: write_pdf(pages, target, identifier=identifier),
+        write_pdf=lambda pages, target: write_pdf(pages, target, identifier=None),
         jobs=jobs, cache_folder=folder, environment=cache.tools_key(layout.folder))

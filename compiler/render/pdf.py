@@ -50,9 +50,9 @@ def lay_out(html: str, *, base_dir: Path, allowed_roots: list[Path]):
     return page_html.render(), page_html.etree_element
 
 
-def write_pdf(document, target: Path, *, identifier: str, variant: str = "", attachments: list[Path] = (),
+def write_pdf(document, target: Path, *, identifier: str | None, variant: str = "", attachments: list[Path] = (),
               date=None, roman_pages: int = 0) -> None:
-    """Write laid-out pages to `target` as PDF, with an /ID derived from `identifier`.
+    """Write laid-out pages to `target` as PDF, with an /ID derived from `identifier` (if any).
 
     `variant` is a WeasyPrint PDF variant (`pdf/a-3b` embeds `attachments` as associated source
     files, dated `date` so that the bytes do not depend on the files' times; `pdf/ua-1` is
@@ -60,7 +60,9 @@ def write_pdf(document, target: Path, *, identifier: str, variant: str = "", att
     page labels number that many front pages i, ii … and the rest 1, 2 … as printed."""
     from weasyprint import Attachment
 
-    options = {"pdf_identifier": hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()}
+    # no /ID when the PDF is a part another PDF is made of (pydyf hashes every object again for it)
+    options = {} if identifier is None else {
+        "pdf_identifier": hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()}
     if variant:
         options["pdf_variant"] = variant
         options["output_intent"] = "srgb"  # PDF/A needs it; for PDF/UA it says how colours are meant
