@@ -25,7 +25,10 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
+import types
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -306,7 +309,8 @@ def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> list[L
     spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked Pango or fontconfig state
     shared = spawn.Array("l", counts, lock=False)
     changed = spawn.Condition()
-    pool = spawn.Pool(min(jobs, len(tasks)), initializer=_share, initargs=(shared, changed))
+    with _main_module_hidden():
+        pool = spawn.Pool(min(jobs, len(tasks)), initializer=_share, initargs=(shared, changed))
     try:
         results = pool.map(lay_out_chapter, tasks, chunksize=1)
         pool.close()
@@ -314,6 +318,22 @@ def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> list[L
         return results
     finally:
         pool.terminate()
+
+
+@contextmanager
+def _main_module_hidden():
+    """Start processes that import reportc only, not the program that called the build.
+
+    A spawned process runs the parent's main script again (as `__mp_main__`) unless told there
+    is none: a program calling `build_book` without an `if __name__ == "__main__"` guard would
+    build again in every process, and one read from stdin cannot be found at all — each process
+    dies at its start, and the pool starts new ones forever."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 class _InOrder:

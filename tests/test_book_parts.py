@@ -273,3 +273,21 @@ def test_a_parallel_build_stopped_by_sigterm_stops_its_workers_and_changes_nothi
     assert not any(_alive(pid) for pid in workers), "layout processes outlived the build"
     assert snapshot(out) == before
     assert not list(out.glob(".*.part"))
+
+
+def test_a_program_without_a_main_guard_builds_a_book_in_parallel_once(tmp_path):
+    """The layout processes import reportc, not the calling program: one with no
+    `if __name__ == "__main__"` guard (or read from stdin) is not run again in each of them."""
+    import sys
+
+    from conftest import ROOT
+
+    program = (f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
+               "from compiler.build import build_book\n"
+               f"result = build_book({str(BOOK)!r}, {str(tmp_path / 'out')!r}, jobs=2, reuse_parts=False)\n"
+               "print('built', result.laid_out)\n")
+    (tmp_path / "program.py").write_text(program, encoding="utf-8")
+    for command, stdin in (([sys.executable, str(tmp_path / "program.py")], None), ([sys.executable, "-"], program)):
+        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == ["built [0, 1, 2]"]
