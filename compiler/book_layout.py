@@ -205,12 +205,14 @@ class _PartsCache:
 
 def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Document], image_files: list[list[Path]],
                      base_dir: Path, allowed_roots: list[Path], lay_out, write_pdf, jobs: int,
-                     cache_folder: Path | None, environment: str) -> BookPages:
+                     cache_folder: Path | None, environment: str,
+                     laid_out_one: Callable[[int, int], None] = lambda done, total: None) -> BookPages:
     """The book laid out chapter by chapter (`jobs` processes at most) and then its front matter.
 
     `render_part(context, layout, front=…, laid_out=…, page_numbers=…)` gives a part's HTML;
     `lay_out(html)` lays the front matter out in this process, `write_pdf(pages, target)` writes
-    it. With `cache_folder`, chapters laid out before at the same page numbers are reused."""
+    it. With `cache_folder`, chapters laid out before at the same page numbers are reused.
+    `laid_out_one(done, total)` is told of each chapter laid out."""
     from .render.pdf_merge import Part, join_parts
 
     if cache_folder is not None:
@@ -232,11 +234,12 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
             for n in numbers:
                 cache.forget(keys[n])
             tasks = [ChapterTask(n, htmls[n], docs[n], base_dir, allowed_roots, cache.pdf(keys[n])) for n in numbers]
-            for task, chapter in zip(tasks, _run_tasks(tasks, counts, jobs)):
+            for done, (task, chapter) in enumerate(zip(tasks, _run_tasks(tasks, counts, jobs)), start=1):
                 chapters[task.number] = chapter
                 counts[task.number] = chapter.pages
                 cache.save(keys[task.number], chapter)
                 laid_out.append(task.number)
+                laid_out_one(done, len(tasks))
 
         run([n for n, chapter in enumerate(chapters) if chapter is None])
         # a reused chapter whose numbers moved (a chapter before it changed its page count) is laid out again
@@ -299,23 +302,25 @@ def _keep_links_to(document, names: dict[str, str]) -> None:
                 first[target] = (0, 0, 0, 0)
 
 
-def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> list[LaidOutChapter]:
-    """Lay the chapters out, in this process or in a pool of `jobs` processes."""
+def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int):
+    """Lay the chapters out, in this process or in a pool of `jobs` processes; yields each
+    chapter's result in the order of `tasks`, as soon as it is there."""
     if not tasks:
-        return []
+        return
     if jobs <= 1 or len(tasks) == 1:
         _share(counts, _InOrder())
-        return [lay_out_chapter(task) for task in tasks]
+        for task in tasks:
+            yield lay_out_chapter(task)
+        return
     spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked Pango or fontconfig state
     shared = spawn.Array("l", counts, lock=False)
     changed = spawn.Condition()
     with _main_module_hidden():
         pool = spawn.Pool(min(jobs, len(tasks)), initializer=_share, initargs=(shared, changed))
     try:
-        results = pool.map(lay_out_chapter, tasks, chunksize=1)
+        yield from pool.imap(lay_out_chapter, tasks, chunksize=1)
         pool.close()
         pool.join()
-        return results
     finally:
         pool.terminate()
 

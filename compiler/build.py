@@ -41,7 +41,8 @@ class BuildResult:
     findings: Findings | None = None
     pages: int = 0
     inputs: list[Path] = field(default_factory=list)  # the files the build read: the source, its images
-    laid_out: list[int] = field(default_factory=list)  # a book's chapters laid out anew (not reused)
+    laid_out: list[int] | None = None  # a book's chapters laid out anew (the others were reused)
+    chapters: int = 0  # a book's chapters
 
 
 def compile_source(path: str | Path, progress: Progress | None = None) -> Compiled:
@@ -293,10 +294,11 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
                 outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
             whole = by_parts is False or bool(book.pdf_variant)
             book_pages = _lay_out_book(book, compiled, layout, context, date, outdir, whole=whole,
-                                       jobs=jobs if jobs is not None else default_jobs(), reuse_parts=reuse_parts)
+                                       jobs=jobs if jobs is not None else default_jobs(), reuse_parts=reuse_parts,
+                                       progress=progress)
             outputs.on_exit(book_pages.close)
             result.pages = len(book_pages.starts)
-            result.laid_out = book_pages.laid_out
+            result.laid_out, result.chapters = book_pages.laid_out, len(docs)
         if "pdf" in formats:
             with progress.phase("PDF"):
                 outputs.stage(f"{stem}.pdf", "pdf", book_pages.write_pdf)
@@ -325,7 +327,7 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
 
 
 def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: datetime, outdir: Path, *,
-                  whole: bool, jobs: int, reuse_parts: bool):
+                  whole: bool, jobs: int, reuse_parts: bool, progress: Progress):
     """The book's pages: as one document (`whole`), or a chapter at a time (see `book_layout`)."""
     import hashlib
 
@@ -362,4 +364,5 @@ def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: d
         image_files=[image_files(c.doc, c.source.path.parent) for c in compiled], base_dir=book.folder,
         allowed_roots=roots, lay_out=lay_out_here,
         write_pdf=lambda pages, target: write_pdf(pages, target, identifier=None),
-        jobs=jobs, cache_folder=folder, environment=cache.tools_key(layout.folder))
+        jobs=jobs, cache_folder=folder, environment=cache.tools_key(layout.folder),
+        laid_out_one=lambda done, total: progress.step("layout", f"{done}/{total} chapters"))

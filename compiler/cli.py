@@ -180,6 +180,8 @@ def _build_once(args):
     if args.json:
         for finding in _shown(result.findings, strict=args.strict):
             emit(result.findings.record(finding))
+        if result.laid_out is not None:
+            emit({"type": "layout", "chapters": result.chapters, "laid_out": [n + 1 for n in result.laid_out]})
         for fmt, path in result.outputs.items():
             record = {"type": "output", "format": fmt, "path": str(path)}
             if fmt == "pdf":
@@ -187,6 +189,10 @@ def _build_once(args):
             emit(record)
     elif not args.quiet:
         print_findings(result.findings, _shown(result.findings, strict=args.strict, include_info=False), sys.stderr)
+        if result.laid_out is not None and len(result.laid_out) < result.chapters:
+            reused = result.chapters - len(result.laid_out)
+            print(f"laid out {len(result.laid_out)} of {result.chapters} chapters ({reused} unchanged, reused)",
+                  flush=True)
         for fmt, path in result.outputs.items():
             extra = f" ({result.pages} pages)" if fmt == "pdf" else ""
             print(f"wrote {path}{extra}", flush=True)

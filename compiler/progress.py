@@ -37,6 +37,9 @@ class Progress:
     def finished(self, name: str, seconds: float) -> None:
         pass
 
+    def step(self, name: str, done: str) -> None:
+        """How far the phase `name` has got ("12/30 chapters"), while it runs."""
+
     def close(self) -> None:
         pass
 
@@ -72,6 +75,10 @@ class PhaseProgress(Progress):
         if self.live is not None:
             # drawn at once: a short phase (read) would be over before the next refresh
             self.live.update(self._status(name), refresh=True)
+
+    def step(self, name: str, done: str) -> None:
+        if self.live is not None:
+            self.live.update(self._status(f"{name} {done}"), refresh=True)
 
     def finished(self, name: str, seconds: float) -> None:
         if self.verbose:

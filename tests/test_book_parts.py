@@ -291,3 +291,20 @@ def test_a_program_without_a_main_guard_builds_a_book_in_parallel_once(tmp_path)
         done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=300, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines() == ["built [0, 1, 2]"]
+
+
+def test_the_command_line_says_which_chapters_it_laid_out_again(own_book, tmp_path):
+    import json
+    import sys
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "compiler", "build", str(own_book), "-o", str(out)]
+    first = subprocess.run([*command, "--json"], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    records = [json.loads(line) for line in first.stdout.splitlines()]
+    assert {"type": "layout", "chapters": 3, "laid_out": [1, 2, 3]} in records
+    third = own_book.parent / "chapters" / "3.txt"
+    third.write_text(third.read_text(encoding="utf-8").replace("株洲市围绕", "株洲市紧紧围绕"), encoding="utf-8")
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert "laid out 1 of 3 chapters (2 unchanged, reused)" in again.stdout.splitlines()
