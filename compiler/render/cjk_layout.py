@@ -1,5 +1,6 @@
 """Chinese line layout inside WeasyPrint: justification, punctuation compression, Han–Latin
-spacing — the one module that reaches into WeasyPrint's internals.
+spacing — the largest of the patches to WeasyPrint's internals (the others: leaders.py,
+page_numbers.py, pdf_artifacts.py; all check the pinned version with `require_tested_weasyprint`).
 
 WeasyPrint justifies by widening spaces only, and Chinese lines have none; it knows nothing of
 clreq's punctuation compression or of the quarter-em between Han and Latin. After WeasyPrint has
