@@ -168,6 +168,28 @@ def convert_script(doc: t.Document, conversion: str, language: str) -> t.Documen
     return replace(converted, language=language)
 
 
+def rebase_images(doc: t.Document, source_dir: Path, book_dir: Path) -> t.Document:
+    """The chapter with its images' files given relative to the book's folder instead of its
+    own, as the book's print page (laid out from the book's folder) needs them."""
+    import os
+    from urllib.parse import quote, unquote
+
+    from .passes._walk import map_inlines
+
+    def rebase(nodes: list[t.Inline]) -> list[t.Inline]:
+        out = []
+        for node in nodes:
+            if isinstance(node, t.Image) and node.file and not node.file.startswith("data:"):
+                moved = os.path.relpath(source_dir / unquote(node.file), book_dir)
+                node = replace(node, file=quote(Path(moved).as_posix()))
+            elif isinstance(node, (t.Strong, t.Emphasis, t.RunIn, t.Link)):
+                node = replace(node, children=rebase(node.children))
+            out.append(node)
+        return out
+
+    return doc if source_dir.resolve() == book_dir.resolve() else map_inlines(doc, rebase)
+
+
 # ------------------------------------------------------------------ building a book
 
 

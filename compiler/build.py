@@ -254,7 +254,7 @@ def default_jobs() -> int:
 
 def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, opencc, embed_fonts: bool, strict: bool,
                 jobs: int | None, by_parts: bool | None, reuse_parts: bool, progress: Progress) -> BuildResult:
-    from .book import check_options, compile_book, load_book
+    from .book import check_options, compile_book, load_book, rebase_images
     from .edition import MANIFEST_NAME, manifest_text
     from .render.epub import book_epub_bytes
     from .render.html import book_context, render_book_part
@@ -284,11 +284,13 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
     findings = Findings(str(book.path))
     for chapter in compiled:
         findings.items.extend(chapter.findings.items)
-    result = BuildResult(findings=findings, inputs=[book.path, *book.chapters])
+    images = [image_files(c.doc, c.source.path.parent) for c in compiled]
+    result = BuildResult(findings=findings, inputs=[book.path, *book.chapters, *(f for own in images for f in own)])
     stem = book.path.stem
     with _Outputs(outdir) as outputs:
         with progress.phase("layout"):
-            context = book_context(book, docs, layout, date.isoformat())
+            print_docs = [rebase_images(c.doc, c.source.path.parent, book.folder) for c in compiled]
+            context = book_context(book, print_docs, layout, date.isoformat())
             if "html" in formats:
                 html = render_book_part(context, layout)
                 outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))

@@ -308,3 +308,38 @@ def test_the_command_line_says_which_chapters_it_laid_out_again(own_book, tmp_pa
     again = subprocess.run(command, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert "laid out 1 of 3 chapters (2 unchanged, reused)" in again.stdout.splitlines()
+
+
+def _image_count(pdf: Path) -> int:
+    """Image objects the pages draw (pages may share one resource dictionary)."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return len({image.objgen for page in document.pages for image in page.get_images().values()})
+
+
+def test_a_chapter_in_its_own_folder_shows_its_images_and_a_changed_image_is_laid_out_again(tmp_path):
+    import sys
+
+    from PIL import Image
+
+    from compiler.build import build_book
+
+    folder = tmp_path / "book"
+    (folder / "chapters").mkdir(parents=True)
+    Image.new("RGB", (120, 60), (200, 30, 30)).save(folder / "chapters" / "map.png")
+    (folder / "chapters" / "a.md").write_text("# 第一章 图片\n\n## 概述\n\n区位如下图。\n\n![区位图](map.png)\n\n图后文字。\n",
+                                              encoding="utf-8")
+    (folder / "chapters" / "b.md").write_text("# 第二章 文字\n\n## 概述\n\n只有文字。\n", encoding="utf-8")
+    book = folder / "book.toml"
+    book.write_text('title = "图书"\nchapters = ["chapters/a.md", "chapters/b.md"]\n', encoding="utf-8")
+    whole, out = tmp_path / "whole", tmp_path / "out"
+    build_book(book, whole, by_parts=False)
+    assert _image_count(whole / "book.pdf") == 1
+    command = [sys.executable, "-m", "compiler", "build", str(book), "-o", str(out)]
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    assert _image_count(out / "book.pdf") == 1
+    Image.new("RGB", (120, 60), (30, 30, 200)).save(folder / "chapters" / "map.png")
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0 and "up to date" not in again.stdout
+    assert "laid out 1 of 2 chapters (1 unchanged, reused)" in again.stdout
