@@ -119,6 +119,14 @@ def test_parallel_build_looks_the_same_and_shares_one_font_program_per_face(whol
     assert parts.stat().st_size < whole.stat().st_size * 1.1
 
 
+def test_one_process_and_two_make_the_same_bytes(whole_and_parts, tmp_path):
+    from compiler.build import build_book
+
+    _, parts = whole_and_parts
+    build_book(BOOK, tmp_path, jobs=1, reuse_parts=False)
+    assert (tmp_path / "book.pdf").read_bytes() == parts.read_bytes()
+
+
 def test_parallel_build_makes_the_same_epub(whole_and_parts):
     whole, parts = whole_and_parts
     assert parts.with_suffix(".epub").read_bytes() == whole.with_suffix(".epub").read_bytes()
