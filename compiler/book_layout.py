@@ -213,6 +213,7 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
     `lay_out(html)` lays the front matter out in this process, `write_pdf(pages, target)` writes
     it. With `cache_folder`, chapters laid out before at the same page numbers are reused.
     `laid_out_one(done, total)` is told of each chapter laid out."""
+    from .render.pages import page_starts
     from .render.pdf_merge import Part, join_parts
 
     if cache_folder is not None:
@@ -245,29 +246,14 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
         # a reused chapter whose numbers moved (a chapter before it changed its page count) is laid out again
         run([n for n, chapter in enumerate(chapters) if chapter.first_page != first_page_of(n, counts)])
 
-        page_numbers = {}
-        for chapter in chapters:
-            for name, page in chapter.anchor_pages.items():
-                page_numbers[name] = str(chapter.first_page + page)
-        front_html = render_part(context, layout, front=True, laid_out=[], page_numbers=page_numbers)
-        front, front_root = lay_out(front_html)
+        page_numbers = {name: str(chapter.first_page + page)
+                        for chapter in chapters for name, page in chapter.anchor_pages.items()}
+        front, front_root = lay_out(render_part(context, layout, front=True, laid_out=[], page_numbers=page_numbers))
         _keep_links_to(front, page_numbers)
-        front_count = len(front.pages)
-        front_pages = front_count + front_count % 2
-
-        starts = [PageStart(roman(i + 1), "", 0) for i in range(front_pages)]
-        from .render.pages import page_starts
-
-        for i, start in enumerate(page_starts(front, front_root, [])):
-            starts[i] = replace(start, label=roman(i + 1))
         front_pdf = (scratch or cache.folder) / f".front.{os.getpid()}.part"
-        parts = [Part(front_pdf, blank_after=front_count % 2 == 1)]
-        for number, (chapter, key) in enumerate(zip(chapters, keys)):
-            starts.extend(chapter.starts)
-            blank = chapter.pages % 2 == 1 and number < len(chapters) - 1
-            if blank:
-                starts.append(PageStart(str(chapter.first_page + chapter.pages), "", 0))
-            parts.append(Part(cache.pdf(key), blank_after=blank))
+        starts, blanks = _stitched_starts(page_starts(front, front_root, []), chapters)
+        parts = [Part(pdf, blank_after=blank) for pdf, blank in zip([front_pdf, *map(cache.pdf, keys)], blanks)]
+        front_pages = len(front.pages) + blanks[0]
 
         def write(target: Path) -> None:
             try:
@@ -287,6 +273,20 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
         raise
+
+
+def _stitched_starts(front: list[PageStart], chapters: list[LaidOutChapter]) -> tuple[list[PageStart], list[bool]]:
+    """Every page's start in the joined book, and for each part (the front matter, then the
+    chapters) whether a blank verso follows it so that the next part opens on the right."""
+    blanks = [len(front) % 2 == 1] + [c.pages % 2 == 1 for c in chapters[:-1]] + [False]
+    starts = [replace(start, label=roman(i + 1)) for i, start in enumerate(front)]
+    if blanks[0]:
+        starts.append(PageStart(roman(len(front) + 1), "", 0))
+    for chapter, blank in zip(chapters, blanks[1:]):
+        starts.extend(chapter.starts)
+        if blank:
+            starts.append(PageStart(str(chapter.first_page + chapter.pages), "", 0))
+    return starts, blanks
 
 
 def _keep_links_to(document, names: dict[str, str]) -> None:
