@@ -35,6 +35,7 @@ from typing import Callable
 
 from . import tree as t
 from .book import roman
+from .diagnostics import EXIT_USAGE, ReportError
 from .render.pages import PageStart
 
 
@@ -83,6 +84,7 @@ class LaidOutChapter:
     first_page: int
     starts: list[PageStart]
     anchor_pages: dict[str, int]  # element id → page within the chapter, from 0
+    opening_break: str = "right"  # the chapter's break-before, which stitching needs to be `right`
 
 
 def first_page_of(number: int, counts: list[int]) -> int:
@@ -136,7 +138,18 @@ def lay_out_chapter(task: ChapterTask) -> LaidOutChapter:
         os.replace(temp, task.pdf)
     finally:
         temp.unlink(missing_ok=True)
-    return LaidOutChapter(len(document.pages), first_page, starts, anchor_pages)
+    return LaidOutChapter(len(document.pages), first_page, starts, anchor_pages, _opening_break(document))
+
+
+def _opening_break(document) -> str:
+    """The break-before of the part's first block (the chapter's section)."""
+    root = document.pages[0]._page_box.children[0] if document.pages else None
+    while root is not None and root.children:
+        child = root.children[0]
+        if child.style["break_before"] not in ("auto", "avoid", "avoid-page"):
+            return child.style["break_before"]
+        root = child if hasattr(child, "children") else None
+    return "auto"
 
 
 def _running(pid: str) -> bool:
@@ -177,7 +190,7 @@ class _PartsCache:
             if not self.pdf(key).is_file():
                 return None
             return LaidOutChapter(data["pages"], data["first_page"], [PageStart(**s) for s in data["starts"]],
-                                  data["anchor_pages"])
+                                  data["anchor_pages"], data["opening_break"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -245,6 +258,12 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
         run([n for n, chapter in enumerate(chapters) if chapter is None])
         # a reused chapter whose numbers moved (a chapter before it changed its page count) is laid out again
         run([n for n, chapter in enumerate(chapters) if chapter.first_page != first_page_of(n, counts)])
+        for number, chapter in enumerate(chapters, start=1):
+            if chapter.opening_break not in ("right", "recto"):
+                raise ReportError(
+                    f"{layout.folder / 'layout.toml'}: chapters_apart = true, but chapter {number} opens with "
+                    f"break-before: {chapter.opening_break}, not on a right-hand page (say chapters_apart = false, "
+                    "or open chapters on the right)", EXIT_USAGE)
 
         page_numbers = {name: str(chapter.first_page + page)
                         for chapter in chapters for name, page in chapter.anchor_pages.items()}

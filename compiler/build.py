@@ -294,7 +294,7 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
             if "html" in formats:
                 html = render_book_part(context, layout)
                 outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
-            whole = by_parts is False or bool(book.pdf_variant)
+            whole = by_parts is False or bool(book.pdf_variant) or not layout.config["book"].get("chapters_apart")
             book_pages = _lay_out_book(book, compiled, layout, context, date, outdir, whole=whole,
                                        jobs=jobs if jobs is not None else default_jobs(), reuse_parts=reuse_parts,
                                        progress=progress)

@@ -351,3 +351,29 @@ def test_a_chapter_in_its_own_folder_shows_its_images_and_a_changed_image_is_lai
     again = subprocess.run(command, capture_output=True, text=True)
     assert again.returncode == 0 and "up to date" not in again.stdout
     assert "laid out 1 of 2 chapters (1 unchanged, reused)" in again.stdout
+
+
+def test_a_layout_whose_chapters_do_not_open_on_the_right_is_refused_by_parts_and_built_whole(tmp_path):
+    import sys
+
+    from conftest import ROOT
+
+    layout = tmp_path / "layout"
+    shutil.copytree(ROOT / "layouts" / "yearbook", layout)
+    css = layout / "book.css"
+    css.write_text(css.read_text(encoding="utf-8").replace("section.chapter { page: chapter; break-before: right; }",
+                                                           "section.chapter { page: chapter; break-before: page; }"),
+                   encoding="utf-8")
+    book = tmp_path / "book.toml"
+    text = BOOK.read_text(encoding="utf-8").replace('layout = "yearbook"', f'layout = "{layout}"')
+    book.write_text(text.replace('"../', f'"{FIXTURES}/'), encoding="utf-8")
+    command = [sys.executable, "-m", "compiler", "build", str(book), "-o", str(tmp_path / "out"), "-q"]
+    refused = subprocess.run(command, capture_output=True, text=True)
+    assert refused.returncode == 2
+    assert "chapters_apart = true, but chapter 1 opens with break-before: page" in refused.stderr
+    toml = layout / "layout.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("chapters_apart = true", "chapters_apart = false"),
+                    encoding="utf-8")
+    built = subprocess.run(command, capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert "" not in [page.strip() for page in _page_texts(tmp_path / "out" / "book.pdf")]  # no blank versos
