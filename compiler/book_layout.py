@@ -85,6 +85,7 @@ class LaidOutChapter:
     starts: list[PageStart]
     anchor_pages: dict[str, int]  # element id → page within the chapter, from 0
     opening_break: str = "right"  # the chapter's break-before, which stitching needs to be `right`
+    faces: dict[str, tuple[str, int]] = field(default_factory=dict)  # font programs left to the join
 
 
 def first_page_of(number: int, counts: list[int]) -> int:
@@ -116,6 +117,7 @@ def lay_out_chapter(task: ChapterTask) -> LaidOutChapter:
     from .render.page_numbers import numbered_on
     from .render.pages import page_starts
     from .render.pdf import lay_out, write_pdf
+    from .render.pdf_merge import programs_left_to_join
 
     first_page = 0
 
@@ -134,11 +136,12 @@ def lay_out_chapter(task: ChapterTask) -> LaidOutChapter:
             anchor_pages.setdefault(name, i)  # an element over several pages is where it begins
     temp = task.pdf.with_name(f".{task.pdf.name}.{os.getpid()}.part")
     try:
-        write_pdf(document, temp, identifier=None)  # the joined PDF gets its own /ID
+        with programs_left_to_join() as faces:
+            write_pdf(document, temp, identifier=None)  # the joined PDF gets its own /ID
         os.replace(temp, task.pdf)
     finally:
         temp.unlink(missing_ok=True)
-    return LaidOutChapter(len(document.pages), first_page, starts, anchor_pages, _opening_break(document))
+    return LaidOutChapter(len(document.pages), first_page, starts, anchor_pages, _opening_break(document), faces)
 
 
 def _opening_break(document) -> str:
@@ -190,7 +193,8 @@ class _PartsCache:
             if not self.pdf(key).is_file():
                 return None
             return LaidOutChapter(data["pages"], data["first_page"], [PageStart(**s) for s in data["starts"]],
-                                  data["anchor_pages"], data["opening_break"])
+                                  data["anchor_pages"], data["opening_break"],
+                                  {name: tuple(face) for name, face in data["faces"].items()})
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -227,7 +231,7 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
     it. With `cache_folder`, chapters laid out before at the same page numbers are reused.
     `laid_out_one(done, total)` is told of each chapter laid out."""
     from .render.pages import page_starts
-    from .render.pdf_merge import Part, join_parts
+    from .render.pdf_merge import Part, join_parts, programs_left_to_join
 
     if cache_folder is not None:
         try:
@@ -276,8 +280,11 @@ def lay_out_by_parts(*, context: dict, layout, render_part, docs: list[t.Documen
 
         def write(target: Path) -> None:
             try:
-                write_pdf(front, front_pdf)
-                join_parts(parts, target, roman_pages=front_pages)
+                with programs_left_to_join() as faces:
+                    write_pdf(front, front_pdf)
+                for chapter in chapters:
+                    faces.update(chapter.faces)
+                join_parts(parts, target, roman_pages=front_pages, faces=faces)
             finally:
                 front_pdf.unlink(missing_ok=True)
 

@@ -377,3 +377,22 @@ def test_a_layout_whose_chapters_do_not_open_on_the_right_is_refused_by_parts_an
     built = subprocess.run(command, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     assert "" not in [page.strip() for page in _page_texts(tmp_path / "out" / "book.pdf")]  # no blank versos
+
+
+def test_chapter_parts_leave_their_font_programs_to_the_join(own_book, tmp_path, own_cache_folder):
+    """WeasyPrint would subset every face for every chapter; the parts carry only the kind of
+    program, and the joined book one subset per face (see the rendering test above)."""
+    import pikepdf
+
+    from compiler.build import build_book
+
+    build_book(own_book, tmp_path / "out", jobs=1)
+    parts = sorted((own_cache_folder / "parts").glob("*/*.pdf"))
+    assert parts
+    for part in parts:
+        with pikepdf.open(part) as document:
+            programs = [obj.FontFile3.read_bytes() for obj in document.objects
+                        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor"]
+        assert programs and all(program == b"OTTO" for program in programs)
+    assert "Noto" in subprocess.run(["pdffonts", str(tmp_path / "out" / "book.pdf")], capture_output=True,
+                                    text=True, check=True).stdout

@@ -18,6 +18,7 @@ chapter's heading gives way to the heading).
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,11 @@ class Part:
     blank_after: bool = False  # add an empty page after the part's last
 
 
-def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0) -> int:
+def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0,
+               faces: dict[str, tuple[str, int]] | None = None) -> int:
     """Write the parts as one PDF to `target`; returns its page count. With `roman_pages`, that
-    many front pages are labelled i, ii … and the rest 1, 2 …"""
+    many front pages are labelled i, ii … and the rest 1, 2 …; `faces` are those the parts left
+    to the join (`programs_left_to_join`)."""
     import pikepdf
 
     joined = pikepdf.new()
@@ -77,7 +80,7 @@ def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0) -> int:
         if outline_items:
             with joined.open_outline() as outline:
                 outline.root.extend(outline_items)
-        _share_fonts(joined)
+        _share_fonts(joined, faces or {})
         if roman_pages:
             joined.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
                 0, pikepdf.Dictionary(S=pikepdf.Name.r), roman_pages, pikepdf.Dictionary(S=pikepdf.Name.D)]))
@@ -111,12 +114,14 @@ def _copy_items(items, moved) -> list:
 
 def _glyph_ids(widths) -> set[int]:
     """The glyph ids a CID font's /W array gives widths for (all the glyphs the part shows)."""
+    import pikepdf
+
     ids: set[int] = set()
     items = list(widths)
     i = 0
     while i < len(items):
         first = int(items[i])
-        if i + 1 < len(items) and isinstance(items[i + 1], pikepdf_array()):
+        if i + 1 < len(items) and isinstance(items[i + 1], pikepdf.Array):
             ids.update(range(first, first + len(items[i + 1])))
             i += 2
         else:
@@ -125,38 +130,104 @@ def _glyph_ids(widths) -> set[int]:
     return ids
 
 
-def pikepdf_array():
+def _share_fonts(pdf, faces: dict[str, tuple[str, int]]) -> None:
+    """Point every part's descriptor of a face at one program holding all the glyphs they use.
+
+    `faces` names the original (file, face index) of faces the parts left to the join (see
+    `programs_left_to_join`); other faces are found by the PostScript name of their program."""
     import pikepdf
 
-    return pikepdf.Array
-
-
-def _share_fonts(pdf) -> None:
-    """Point every part's descriptor of a face at one program holding all the glyphs they use."""
-    import pikepdf
-
-    faces: dict[str, list] = {}
+    members_of: dict[str, list] = {}
     for obj in pdf.objects:
         if (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"
                 and obj.get("/Subtype") in ("/CIDFontType0", "/CIDFontType2") and "/W" in obj):
             descriptor = obj.FontDescriptor
             key = next((k for k in ("/FontFile3", "/FontFile2") if k in descriptor), None)
             if key is not None:
-                faces.setdefault(str(descriptor.FontName), []).append((descriptor, key, _glyph_ids(obj.W)))
-    for members in faces.values():
-        if len(members) < 2:
-            continue
+                members_of.setdefault(str(descriptor.FontName), []).append((descriptor, key, _glyph_ids(obj.W)))
+    for name, members in members_of.items():
         descriptor, key, _ = members[0]
         program = descriptor[key]
-        glyphs = set().union(*(ids for _, _, ids in members))
-        data = _subset_original(program.read_bytes(), glyphs)
+        face = faces.get(name)
+        if face is None:
+            if len(members) < 2:
+                continue
+            face = _face_of_program(program.read_bytes())
+            if face is None:
+                continue  # a face fonts/fonts.toml does not name: each part keeps its own
+        data = _subset_original(*face, set().union(*(ids for _, _, ids in members)))
         if data is None:
-            continue  # the face is not one fonts/fonts.toml names: each part keeps its own
+            raise ReportError(f"{face[0]}: cannot subset the face for the book PDF", EXIT_FAILURE)
         shared = pikepdf.Stream(pdf, data)
         if "/Subtype" in program:
             shared.Subtype = program.Subtype
+        if key == "/FontFile2":
+            shared.Length1 = len(data)
         for descriptor, key, _ in members:
             descriptor[key] = shared
+
+
+_deferred: dict[str, tuple[str, int]] | None = None
+
+
+@contextmanager
+def programs_left_to_join():
+    """While a part is written inside this block, a face fonts/fonts.toml names gets no font
+    program (WeasyPrint subsets each face of each part: a tenth of a second per face and part,
+    for a program the join throws away), only its kind (`OTTO`, so the font dictionaries are
+    the right ones). Yields the faces so left: PDF font name → (file, face index), which
+    `join_parts` must be given. A part written so is for joining only."""
+    global _deferred
+    from weasyprint.pdf.fonts import Font
+
+    from .cjk_layout import require_tested_weasyprint
+
+    require_tested_weasyprint("Font programs left to the join")
+    original = Font.clean
+    faces: dict[str, tuple[str, int]] = {}
+
+    def clean(self, to_unicode, hinting):
+        plain = not (self.png or self.svg or self.colr or self.missing or "fvar" in self.tables)
+        found = _face_and_kind(self.file_content, self.index) if plain else None
+        if found is None:
+            return original(self, to_unicode, hinting)
+        faces[self.name.decode()] = found[0]  # as the PDF names it: /HASH+Family-Style
+        self.file_content = found[1]
+
+    Font.clean = clean
+    try:
+        yield faces
+    finally:
+        Font.clean = original
+
+
+def _face_and_kind(content: bytes, index: int) -> tuple[tuple[str, int], bytes] | None:
+    """The original (file, index) of a face WeasyPrint holds, if fonts/fonts.toml names it, and
+    the first bytes of its kind of program (b"OTTO" for CFF outlines)."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(io.BytesIO(content), fontNumber=index if content[:4] == b"ttcf" else -1, lazy=True)
+        name = font["name"].getDebugName(6)
+        kind = b"OTTO" if "CFF " in font else b"\x00\x01\x00\x00"
+    except Exception:  # noqa: BLE001 - not a font fontTools reads: WeasyPrint subsets it as usual
+        return None
+    face = _original_face(name or "")
+    return (face, kind) if face is not None else None
+
+
+def _face_of_program(program: bytes) -> tuple[str, int] | None:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    try:
+        name = TTFont(io.BytesIO(program), lazy=True)["name"].getDebugName(6)
+    except Exception:  # noqa: BLE001 - not a font fontTools reads: the parts keep their own
+        return None
+    return _original_face(name or "")
 
 
 _faces_by_name: dict[str, tuple[str, int]] | None = None
@@ -174,47 +245,35 @@ def _original_face(postscript_name: str) -> tuple[str, int] | None:
         files = dict.fromkeys(f for face_files in load_manifest_files().values() for f in face_files)
         for file in files:
             try:
-                if Path(file).read_bytes()[:4] == b"ttcf":
-                    fonts = list(TTCollection(file, lazy=True).fonts)
-                else:
-                    fonts = [TTFont(file, lazy=True)]
-            except (OSError, Exception):  # noqa: BLE001 - an unreadable file is just not a candidate
+                with open(file, "rb") as handle:
+                    collection = handle.read(4) == b"ttcf"
+                fonts = list(TTCollection(file, lazy=True).fonts) if collection else [TTFont(file, lazy=True)]
+                for index, font in enumerate(fonts):
+                    _faces_by_name.setdefault(font["name"].getDebugName(6) or "", (file, index))
+            except Exception:  # noqa: BLE001 - an unreadable file is just not a candidate
                 continue
-            for index, font in enumerate(fonts):
-                _faces_by_name.setdefault(font["name"].getDebugName(6) or "", (file, index))
     return _faces_by_name.get(postscript_name)
 
 
-def _subset_original(program: bytes, glyphs: set[int]) -> bytes | None:
-    """The original of the face `program` is a subset of, subset to `glyphs` the way WeasyPrint
-    subsets (glyph ids kept, subroutines expanded, layout tables dropped, no hinting)."""
-    import io
-
+def _subset_original(file: str, index: int, glyphs: set[int]) -> bytes | None:
+    """Face `index` of `file` subset to `glyphs` the way WeasyPrint subsets (glyph ids kept,
+    subroutines expanded, layout tables dropped, no hinting)."""
     import uharfbuzz as hb
-    from fontTools.ttLib import TTFont
 
-    try:
-        name = TTFont(io.BytesIO(program), lazy=True)["name"].getDebugName(6)
-    except Exception:  # noqa: BLE001 - not a font fontTools reads: the parts keep their own
-        return None
-    found = _original_face(name or "")
-    if found is None:
-        return None
-    file, index = found
     face = hb.Face(hb.Blob.from_file_path(file), index)
-    glyphs = {g for g in glyphs if g < face.glyph_count}
+    glyphs = {g for g in glyphs if g < face.glyph_count} | {0}
     flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
     # first the glyphs used, numbered as in the original; then everything up to the last of them
     # (the glyphs left empty), which drops the original's tail and keeps the numbering
     first = hb.SubsetInput()
-    first.glyph_set.update(glyphs | {0})
+    first.glyph_set.update(glyphs)
     first.flags = flags | hb.SubsetFlags.RETAIN_GIDS
     first.drop_table_tag_set.update(_tag(tag) for tag in _DROPPED_TABLES)
     kept = hb.subset(face, first)
     if kept is None:
         return None
     second = hb.SubsetInput()
-    second.glyph_set.update(range(max(glyphs | {0}) + 1))
+    second.glyph_set.update(range(max(glyphs) + 1))
     second.flags = flags | hb.SubsetFlags.NO_HINTING
     trimmed = hb.subset(kept, second)
     return trimmed.blob.data if trimmed is not None else None
