@@ -114,6 +114,9 @@ def main() -> int:
             env = {**__import__("os").environ, "REPORTC_CACHE_DIR": str(scratch / "cache")}
             out = str(scratch / "book-out")
             build = [*reportc, "build", str(book), "-o", out, "-q"]
+            whole_code = (f"from compiler.build import build_book; "
+                          f"build_book({str(book)!r}, {str(scratch / 'whole-out')!r}, by_parts=False)")
+            whole, whole_peak = timed_command([PYTHON, "-c", whole_code], ROOT, env)
             sequential, sequential_peak = timed_command([*build, "--no-cache", "--jobs", "1"], ROOT, env)
             shutil.rmtree(scratch / "cache", ignore_errors=True)  # no laid-out chapter, no record of the last build: a cold build
             parallel, parallel_peak = timed_command([*build, "--jobs", "2"], ROOT, env)
@@ -128,6 +131,7 @@ def main() -> int:
             count = next((int(line.split()[-1]) for line in pages.splitlines() if line.startswith("Pages:")), 0)
             size = (scratch / "book-out" / "book.pdf").stat().st_size
             results["book"] = {"chapters": args.chapters, "pages": count, "pdf_mb": round(size / 2**20, 1),
+                               "one_document_s": round(whole, 1), "one_document_peak_mb": round(whole_peak),
                                "sequential_s": round(sequential, 1), "sequential_peak_mb": round(sequential_peak),
                                "parallel_s": round(parallel, 1), "parallel_peak_mb": round(parallel_peak),
                                "speed_up": round(sequential / parallel, 2),
@@ -151,6 +155,8 @@ def main() -> int:
              f"{book['sequential_s']} s"),
             ("book: 2 processes", f"{book['parallel_s']} s"),
             ("book: speed-up", f"{book['speed_up']}×"),
+            ("book laid out as one document (as PDF/A and PDF/UA books)",
+             f"{book['one_document_s']} s, {book['one_document_peak_mb']} MB"),
             ("book: peak memory, 1 / 2 processes (all processes)",
              f"{book['sequential_peak_mb']} / {book['parallel_peak_mb']} MB"),
             ("book: rebuild after a new title (no chapter laid out)", f"{book['new_title_s']} s"),
