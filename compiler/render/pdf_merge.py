@@ -6,13 +6,15 @@ destinations for links — and gain what only the whole book has: blank pages wh
 end on a left-hand page, page labels (roman front matter, then 1, 2 …), the document info of
 the first part, and an /ID made from the content.
 
-Each part embeds its own subset of every face it uses (WeasyPrint subsets with HarfBuzz, keeping
-glyph ids); joined, a book would carry one copy per chapter. `_share_fonts` gives each face one
-program for the whole book: the original face, found through fonts/fonts.toml, subset by
-WeasyPrint's own HarfBuzz routine to the glyphs all parts use. Links between parts (the contents to the
-chapters) are named destinations: a part may refer to a name a later part defines; when two
-parts define a name, the later part's destination is kept (a front part's stand-in for a
-chapter's heading gives way to the heading).
+Fonts: WeasyPrint would embed in each part its own subset of every face (keeping the original
+glyph ids); joined, a book would carry one copy per chapter, and subsetting them costs time. A
+part written inside `programs_left_to_join` carries no program for a face fonts/fonts.toml
+names, and `_share_fonts` gives each face one program for the whole book: the original face
+subset, with WeasyPrint's HarfBuzz flags, to the glyphs all parts use.
+
+Links between parts (the contents to the chapters) are named destinations: a part may refer to
+a name a later part defines; when two parts define a name, the later part's destination is kept
+(a front part's stand-in for a chapter's heading gives way to the heading).
 """
 
 from __future__ import annotations
