@@ -200,6 +200,10 @@ def test_traditional_edition_uses_tc_faces_and_round_trips_to_the_simplified_tex
     fonts = subprocess.run(["pdffonts", str(hant / "book.pdf")], capture_output=True, text=True).stdout
     families = {line.split()[0].split("+")[1] for line in fonts.splitlines()[2:] if "+" in line}
     assert families and all("-TC" in family for family in families), families
+    # the faces' programs are whole: a renderer draws every page without a font error
+    rendered = subprocess.run(["pdftoppm", "-r", "20", "-gray", str(hant / "book.pdf"), str(tmp_path / "page")],
+                              capture_output=True, text=True)
+    assert rendered.returncode == 0 and "font" not in rendered.stderr.lower(), rendered.stderr
     def body_text(epub):
         docs = epub_documents(epub)
         return "".join("".join(root.find(f"{XHTML}body").itertext()) for name, root in sorted(docs.items())

@@ -152,6 +152,9 @@ def _share_fonts(pdf, faces: dict[str, tuple[str, int]]) -> None:
         program = descriptor[key]
         face = faces.get(name)
         if face is None:
+            if len(program.read_raw_bytes()) <= len(b"OTTO"):
+                # a part left this program to the join without saying which face it is
+                raise ReportError(f"no font program for {name} in the book PDF", EXIT_FAILURE)
             if len(members) < 2:
                 continue
             face = _face_of_program(program.read_bytes())
