@@ -1,7 +1,8 @@
 """Laying a book out for print: as one document, or a part at a time in parallel processes.
 
 `lay_out_whole` gives WeasyPrint the whole book as one HTML page. It is the reference, and the
-way for PDF/A and PDF/UA (a tagged structure tree and attachments belong to one document).
+way for PDF/A and PDF/UA (a tagged structure tree and attachments belong to one document) and
+for layouts that do not say `chapters_apart = true`.
 
 `lay_out_by_parts` lays out each chapter as a document of its own — in parallel processes, or
 not at all when an earlier build laid out the very same chapter at the same page numbers — and
@@ -9,13 +10,15 @@ then the front matter, whose contents need every chapter's page numbers. Page nu
 stitched: a chapter's pagination does not depend on where its numbers start (it opens on a
 right-hand page wherever it is), so a process lays its chapter out, publishes the page count,
 waits for the counts of the chapters before it and numbers its pages on from them
-(`render.page_numbers`). The parts' PDFs are joined with blank versos where a part ends on a
-right-hand page, as the whole document has them. tests/test_book_parts.py checks that the
-result has the pages, the text on every page and the bookmarks of `lay_out_whole`.
+(`render.page_numbers`). A chapter that does not open on the right stops the build. The parts'
+PDFs, written without font programs, are joined with blank versos where a part ends on a
+right-hand page, as the whole document has them, and one font subset per face
+(`render.pdf_merge`). tests/test_book_parts.py checks that the result has the pages, the text,
+the rendering, the bookmarks and links of `lay_out_whole`.
 
 Laid-out chapters are kept under the cache folder (`cache.cache_dir()/parts/`), one folder per
-book, keyed on the chapter's HTML, its images, the layout, the fonts manifest and the versions
-of reportc and its libraries; a build keeps only the parts it used.
+book and output folder, keyed on the chapter's HTML, its images, the layout, the fonts manifest
+and the versions of reportc and its libraries; a build keeps only the parts it used.
 """
 
 from __future__ import annotations
