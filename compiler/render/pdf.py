@@ -6,8 +6,10 @@ the source's own folder): every other URL â€” the network, `file://` elsewhere â
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..diagnostics import EXIT_FAILURE, ReportError
@@ -47,7 +49,8 @@ def lay_out(html: str, *, base_dir: Path, allowed_roots: list[Path]):
     leaders.install()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     page_html = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=make_url_fetcher(allowed_roots))
-    return page_html.render(), page_html.etree_element
+    with _older_objects_left_alone():
+        return page_html.render(), page_html.etree_element
 
 
 def write_pdf(document, target: Path, *, identifier: str | None, variant: str = "", attachments: list[Path] = (),
@@ -80,6 +83,18 @@ def write_pdf(document, target: Path, *, identifier: str | None, variant: str = 
         document.write_pdf(target, finisher=_page_labels(roman_pages) if roman_pages else None, **options)
     except OSError as exc:
         raise ReportError(f"{target}: cannot write the PDF ({exc.strerror or exc})", EXIT_FAILURE) from None
+
+
+@contextmanager
+def _older_objects_left_alone():
+    """Keep the garbage collector from scanning, collection after collection, the objects that
+    were there before the layout (the parsed HTML, the libraries): 0.03 s of the
+    sample's 0.40 s layout. They are collected as usual again afterwards (watch mode lives on)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _page_labels(roman_pages: int):
