@@ -88,8 +88,11 @@ def write_pdf(document, target: Path, *, identifier: str | None, variant: str = 
 @contextmanager
 def _older_objects_left_alone():
     """Keep the garbage collector from scanning, collection after collection, the objects that
-    were there before the layout (the parsed HTML, the libraries): 0.03 s of the
-    sample's 0.40 s layout. They are collected as usual again afterwards (watch mode lives on)."""
+    were there before the layout (the parsed HTML, the libraries, a book's other chapters): a
+    30-chapter book in one process, 17.2 → 16.5 s. Garbage is collected first — frozen, a
+    previous chapter's pages would outlive the layout and pile up (2.4 GB for that book) — and
+    the objects are unfrozen afterwards, so watch mode collects as before."""
+    gc.collect()
     gc.freeze()
     try:
         yield
