@@ -174,20 +174,17 @@ def rebase_images(doc: t.Document, source_dir: Path, book_dir: Path) -> t.Docume
     import os
     from urllib.parse import quote, unquote
 
-    from .passes._walk import map_inlines
+    from .passes._walk import map_inlines, map_leaves
 
-    def rebase(nodes: list[t.Inline]) -> list[t.Inline]:
-        out = []
-        for node in nodes:
-            if isinstance(node, t.Image) and node.file and not node.file.startswith("data:"):
-                moved = os.path.relpath(source_dir / unquote(node.file), book_dir)
-                node = replace(node, file=quote(Path(moved).as_posix()))
-            elif isinstance(node, (t.Strong, t.Emphasis, t.RunIn, t.Link)):
-                node = replace(node, children=rebase(node.children))
-            out.append(node)
-        return out
+    def rebase(node: t.Inline) -> t.Inline:
+        if isinstance(node, t.Image) and node.file and not node.file.startswith("data:"):
+            moved = os.path.relpath(source_dir / unquote(node.file), book_dir)
+            return replace(node, file=quote(Path(moved).as_posix()))
+        return node
 
-    return doc if source_dir.resolve() == book_dir.resolve() else map_inlines(doc, rebase)
+    if source_dir.resolve() == book_dir.resolve():
+        return doc
+    return map_inlines(doc, lambda nodes: map_leaves(nodes, rebase))
 
 
 # ------------------------------------------------------------------ building a book

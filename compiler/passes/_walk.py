@@ -49,20 +49,18 @@ def _map_block(block: t.Block, fn: InlineMap, titles: bool) -> t.Block:
     return block
 
 
+SPANS = (t.Strong, t.Emphasis, t.RunIn, t.Link)
+
+
+def map_leaves(nodes: list[t.Inline], fn: Callable[[t.Inline], t.Inline]) -> list[t.Inline]:
+    """The run rebuilt with `fn` applied to every node that is not a span, spans entered."""
+    return [replace(node, children=map_leaves(node.children, fn)) if isinstance(node, SPANS) else fn(node)
+            for node in nodes]
+
+
 def map_text(nodes: list[t.Inline], fn: Callable[[str], str]) -> list[t.Inline]:
     """Apply `fn` to every Text node's string, descending into spans (not code or raw HTML)."""
-    out: list[t.Inline] = []
-    for node in nodes:
-        if isinstance(node, t.Text):
-            out.append(t.Text(fn(node.text)))
-        elif isinstance(node, (t.Strong, t.Emphasis, t.RunIn, t.Link)):
-            out.append(replace(node, children=map_text(node.children, fn)))
-        else:
-            out.append(node)
-    return out
-
-
-SPANS = (t.Strong, t.Emphasis, t.RunIn, t.Link)
+    return map_leaves(nodes, lambda node: t.Text(fn(node.text)) if isinstance(node, t.Text) else node)
 
 
 def texts_in_context(nodes: list[t.Inline]) -> list[tuple[t.Text, str, str]]:
@@ -93,12 +91,5 @@ def texts_in_context(nodes: list[t.Inline]) -> list[tuple[t.Text, str, str]]:
 
 def replace_texts(nodes: list[t.Inline], new_text: dict[int, str]) -> list[t.Inline]:
     """The run rebuilt with Text nodes (keyed by id) given new strings."""
-    out: list[t.Inline] = []
-    for node in nodes:
-        if isinstance(node, t.Text) and id(node) in new_text:
-            out.append(t.Text(new_text[id(node)]))
-        elif isinstance(node, SPANS):
-            out.append(replace(node, children=replace_texts(node.children, new_text)))
-        else:
-            out.append(node)
-    return out
+    return map_leaves(nodes, lambda node: t.Text(new_text[id(node)])
+                      if isinstance(node, t.Text) and id(node) in new_text else node)

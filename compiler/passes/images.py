@@ -15,7 +15,7 @@ from pathlib import Path
 from .. import tree as t
 from ..images import check_image
 from . import PassContext
-from ._walk import SPANS, map_inlines
+from ._walk import SPANS, map_inlines, map_leaves
 
 
 def check_images(doc: t.Document, ctx: PassContext) -> t.Document:
@@ -53,12 +53,4 @@ def _images(run: list[t.Inline]):
 
 
 def _replace(run: list[t.Inline], decided: dict[int, t.Image]) -> list[t.Inline]:
-    out: list[t.Inline] = []
-    for node in run:
-        if isinstance(node, t.Image) and id(node) in decided:
-            out.append(decided[id(node)])
-        elif isinstance(node, SPANS):
-            out.append(replace(node, children=_replace(node.children, decided)))
-        else:
-            out.append(node)
-    return out
+    return map_leaves(run, lambda node: decided.get(id(node), node) if isinstance(node, t.Image) else node)

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import tree as t
 from ..images import MEDIA_TYPES, load
 from ..layouts import Layout
-from ..passes._walk import SPANS, map_inlines
+from ..passes._walk import map_inlines, map_leaves
 from .html import render_epub_body
 
 NAMESPACE = uuid.UUID("6f1d7c36-2f5e-5b8e-9a54-4b1f0c0c9e11")  # reportc's own UUIDv5 namespace
@@ -86,14 +86,7 @@ def package_images(doc: t.Document, image_dir: Path | None, prefix: str = "") ->
         return replace(node, file=names[node.file])
 
     def run(nodes: list[t.Inline]) -> list[t.Inline]:
-        out = []
-        for node in nodes:
-            if isinstance(node, t.Image):
-                node = package(node)
-            elif isinstance(node, SPANS):
-                node = replace(node, children=run(node.children))
-            out.append(node)
-        return out
+        return map_leaves(nodes, lambda node: package(node) if isinstance(node, t.Image) else node)
 
     if not any(isinstance(node, t.Image) and node.file for node in t.all_inlines(doc)):
         return doc, []
