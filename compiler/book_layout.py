@@ -38,7 +38,9 @@ from typing import Callable
 
 from . import tree as t
 from .book import roman
+from .cache import hash_file
 from .diagnostics import EXIT_USAGE, ReportError
+from .interrupts import process_running
 from .render.pages import PageStart
 
 
@@ -158,18 +160,6 @@ def _opening_break(document) -> str:
     return "auto"
 
 
-def _running(pid: str) -> bool:
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
-
-
 class _PartsCache:
     """Laid-out chapters of one book: `<key>.pdf` and `<key>.json` (pages, numbers, starts)."""
 
@@ -180,11 +170,7 @@ class _PartsCache:
     def key(self, html: str, images: list[Path]) -> str:
         digest = hashlib.sha256(self.environment.encode() + b"\0" + html.encode())
         for image in images:
-            digest.update(str(image).encode() + b"\0")
-            try:
-                digest.update(image.read_bytes())
-            except OSError:
-                digest.update(b"\0missing\0")
+            hash_file(digest, image)
         return digest.hexdigest()[:40]
 
     def pdf(self, key: str) -> Path:
@@ -217,7 +203,8 @@ class _PartsCache:
         """Remove the parts this build did not use, and the `.part` files of killed builds."""
         for path in self.folder.iterdir():
             if path.name.startswith("."):
-                if path.suffix == ".part" and not _running(path.name.split(".")[-2]):
+                pid = path.name.split(".")[-2]
+                if path.suffix == ".part" and not (pid.isdigit() and process_running(int(pid))):
                     path.unlink(missing_ok=True)
             elif path.name.split(".")[0] not in self.used:
                 path.unlink(missing_ok=True)

@@ -130,14 +130,8 @@ def _remove_orphaned_parts(outdir: Path) -> None:
     for part in outdir.glob(".*.part"):
         fields = part.name.split(".")
         pid = next((int(field) for field in reversed(fields[2:-3]) if field.isdigit()), None)
-        if pid is None or pid == os.getpid():
-            continue
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if pid is not None and pid != os.getpid() and not interrupts.process_running(pid):
             part.unlink(missing_ok=True)
-        except PermissionError:
-            pass  # someone else's running build
 
 
 class _Outputs:
@@ -295,7 +289,7 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
                 html = render_book_part(context, layout)
                 outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
             whole = by_parts is False or bool(book.pdf_variant) or not layout.config["book"].get("chapters_apart")
-            book_pages = _lay_out_book(book, compiled, layout, context, date, outdir, whole=whole,
+            book_pages = _lay_out_book(book, compiled, images, layout, context, date, outdir, whole=whole,
                                        jobs=jobs if jobs is not None else default_jobs(), reuse_parts=reuse_parts,
                                        progress=progress)
             outputs.on_exit(book_pages.close)
@@ -328,7 +322,8 @@ def _build_book(path: Path, outdir: Path, formats, *, pdf_variant, script, openc
     return result
 
 
-def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: datetime, outdir: Path, *,
+def _lay_out_book(book, compiled: list[Compiled], images: list[list[Path]], layout, context: dict, date: datetime,
+                  outdir: Path, *,
                   whole: bool, jobs: int, reuse_parts: bool, progress: Progress):
     """The book's pages: as one document (`whole`), or a chapter at a time (see `book_layout`)."""
     import hashlib
@@ -363,7 +358,7 @@ def _lay_out_book(book, compiled: list[Compiled], layout, context: dict, date: d
         folder = cache.cache_dir() / "parts" / hashlib.sha256(where.encode()).hexdigest()[:32]
     return lay_out_by_parts(
         context=context, layout=layout, render_part=render_book_part, docs=docs,
-        image_files=[image_files(c.doc, c.source.path.parent) for c in compiled], base_dir=book.folder,
+        image_files=images, base_dir=book.folder,
         allowed_roots=roots, lay_out=lay_out_here,
         write_pdf=lambda pages, target: write_pdf(pages, target, identifier=None),
         jobs=jobs, cache_folder=folder, environment=cache.tools_key(layout.folder),

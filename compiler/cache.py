@@ -25,7 +25,8 @@ PACKAGES = ("weasyprint", "ebooklib", "markdown", "jinja2", "lxml", "fonttools",
 FONTS_MANIFEST = Path(__file__).resolve().parent.parent / "fonts" / "fonts.toml"
 
 
-def _hash_file(digest, path: Path) -> None:
+def hash_file(digest, path: Path) -> None:
+    """Feed a file's name and bytes (or that it is missing) to `digest`."""
     digest.update(str(path).encode() + b"\0")
     try:
         digest.update(path.read_bytes())
@@ -45,8 +46,8 @@ def tools_key(layout_dir: Path) -> str:
             versions.append("-")
     digest.update(json.dumps(versions).encode())
     for path in sorted(p for p in layout_dir.rglob("*") if p.is_file()):
-        _hash_file(digest, path)
-    _hash_file(digest, FONTS_MANIFEST)
+        hash_file(digest, path)
+    hash_file(digest, FONTS_MANIFEST)
     return digest.hexdigest()
 
 
@@ -55,7 +56,7 @@ def build_key(inputs: list[Path], layout_dir: Path, options: dict) -> str:
     digest.update(json.dumps({"options": options, "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")},
                              sort_keys=True).encode())
     for path in sorted(inputs):
-        _hash_file(digest, path)
+        hash_file(digest, path)
     return digest.hexdigest()
 
 

@@ -6,16 +6,30 @@ While a build runs, both signals raise `Interrupted` instead, so the stack unwin
 cleanup runs. The handler also records the signal, and the build checks that record before it
 commits: code that swallows exceptions (a bare `except:` in a library) cannot make an
 interrupted build replace the outputs. The commit itself — renaming staged files into place —
-runs with both signals blocked, so it is never cut in half.
+runs with both signals blocked, so it is never cut in half. A build killed outright (SIGKILL)
+cannot clean up: its `.part` files carry its process id, and `process_running` tells the next
+build whether they are still in use.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from contextlib import contextmanager
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def process_running(pid: int) -> bool:
+    """Is process `pid` alive (someone else's running build counts)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 class Interrupted(KeyboardInterrupt):
