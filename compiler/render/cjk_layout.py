@@ -32,7 +32,7 @@ internals used here fails loudly.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 
 from ..diagnostics import EXIT_FAILURE, ReportError
@@ -50,9 +50,6 @@ UNBREAKABLE_PAIRS = {("—", "—"), ("…", "…")}  # `——` is also one lig
 INVISIBLE = set("\u2060\u200b\ufeff")  # word joiner, zero-width space: take no room
 MIDDLE_DOT = "·"
 
-_installed = False
-
-
 def require_tested_weasyprint(what: str) -> None:
     """Refuse to patch a WeasyPrint other than the one the patches were written for."""
     import weasyprint
@@ -63,11 +60,9 @@ def require_tested_weasyprint(what: str) -> None:
             "install the pinned version (pip install -e .)", EXIT_FAILURE)
 
 
+@cache  # patched once per process
 def install() -> None:
     """Patch WeasyPrint's line alignment and Pango text setup (idempotent)."""
-    global _installed
-    if _installed:
-        return
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
@@ -94,7 +89,6 @@ def install() -> None:
     inline.text_align = text_align
     line_break.Layout.set_text = set_text
     _keep_fractional_kerning()
-    _installed = True
 
 
 def _keep_fractional_kerning() -> None:

@@ -88,11 +88,6 @@ def render_book_part(context: dict, layout: Layout, *, front: bool = True, laid_
                                   "page_numbers": page_numbers})
 
 
-def render_book_html(book, docs: list[t.Document], layout: Layout, date: str) -> str:
-    """The whole book as one HTML page for WeasyPrint (title and edition pages, contents, chapters)."""
-    return render_book_part(book_context(book, docs, layout, date), layout)
-
-
 def render_title_page(book, layout: Layout, date: str, markers: list[str]) -> str:
     """The EPUB's front-matter document body: title, edition details, the front pages' markers."""
     context = {"book": book, "strings": layout.strings(book.output_language), "date": date, "markers": markers}

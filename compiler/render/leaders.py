@@ -13,13 +13,11 @@ dots stay in their columns and each leader is one box.
 
 from __future__ import annotations
 
-_installed = False
+from functools import cache
 
 
+@cache  # patched once per process
 def install() -> None:
-    global _installed
-    if _installed:
-        return
     from weasyprint.layout import inline
     from weasyprint.layout.leader import leader_index
 
@@ -35,7 +33,6 @@ def install() -> None:
             leader_box.children = (_joined(sorted(leader_box.children, key=lambda box: box.position_x)),)
 
     inline.handle_leader = handle_leader
-    _installed = True
 
 
 def _joined(copies):

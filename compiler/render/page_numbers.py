@@ -16,10 +16,10 @@ the whole book as one document, so an upgrade that changes these internals fails
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import cache
 from typing import Callable
 
 _numbering: "_Numbering | None" = None
-_installed = False
 
 
 class _Numbering:
@@ -28,10 +28,8 @@ class _Numbering:
         self.offset: int | None = None
 
 
+@cache  # patched once per process
 def _install() -> None:
-    global _installed
-    if _installed:
-        return
     from weasyprint import layout
 
     from .cjk_layout import require_tested_weasyprint
@@ -52,7 +50,6 @@ def _install() -> None:
         return original(context, page, state)
 
     layout.make_margin_boxes = make_margin_boxes
-    _installed = True
 
 
 @contextmanager

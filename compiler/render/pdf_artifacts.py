@@ -10,15 +10,13 @@ content and keeps the tag builder from looking for it. Pinned, like `cjk_layout`
 
 from __future__ import annotations
 
+from functools import cache
+
 from .cjk_layout import require_tested_weasyprint
 
-_installed = False
 
-
+@cache  # patched once per process
 def install() -> None:
-    global _installed
-    if _installed:
-        return
     from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import stream, tags
 
@@ -38,7 +36,6 @@ def install() -> None:
 
     stream.Stream.marked = marked
     tags._build_box_tree = build_box_tree
-    _installed = True
 
 
 def mark_margin_artifacts(document) -> None:
