@@ -16,6 +16,7 @@ build: setup
 	$(VENV)/bin/reportc build $(SAMPLE) -o build
 
 test: test-setup
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
 
 setup: system-packages $(VENV)/.installed

@@ -35,14 +35,15 @@ def chapter(source: Path) -> dict:
 
     start_all = time.perf_counter()
     from compiler.diagnostics import Findings
-    from compiler.layouts import LAYOUTS_DIR, load_layout
-    from compiler.passes import normalise
-    from compiler.reader import read_document
-    from compiler.render.epub import epub_bytes
-    from compiler.render.html import render_print_html
-    from compiler.render.pages import mark_pages, page_starts
-    from compiler.render.pdf import lay_out, write_pdf
-    from compiler.source import read_source
+    from compiler.writers.templates import LAYOUTS_DIR, load_layout
+    from compiler.transforms import normalise
+    from compiler.readers.markdown import read_document
+    from compiler.writers.epub.package import epub_bytes
+    from compiler.writers.html import render_print_html
+    from compiler.writers.epub.page_list import mark_pages
+    from compiler.writers.print.page_map import page_starts
+    from compiler.writers.print.pdf import render_pages as lay_out, write_pdf
+    from compiler.readers.source import read_source
     import weasyprint  # noqa: F401  (imported here so that "layout" times layout alone)
     times["import"] = time.perf_counter() - start_all
 

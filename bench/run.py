@@ -114,8 +114,8 @@ def main() -> int:
             env = {**__import__("os").environ, "REPORTC_CACHE_DIR": str(scratch / "cache")}
             out = str(scratch / "book-out")
             build = [*reportc, "build", str(book), "-o", out, "-q"]
-            whole_code = (f"from compiler.build import build_book; "
-                          f"build_book({str(book)!r}, {str(scratch / 'whole-out')!r}, by_parts=False)")
+            whole_code = (f"from compiler.build import build_book; from compiler.build.options import BuildOptions; "
+                          f"build_book({str(book)!r}, {str(scratch / 'whole-out')!r}, BuildOptions(paginate_apart=False))")
             whole, whole_peak = timed_command([PYTHON, "-c", whole_code], ROOT, env)
             sequential, sequential_peak = timed_command([*build, "--no-cache", "--jobs", "1"], ROOT, env)
             shutil.rmtree(scratch / "cache", ignore_errors=True)  # no laid-out chapter, no record of the last build: a cold build

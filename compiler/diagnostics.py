@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from pathlib import Path
+from typing import Any, Callable, Sequence, TypeVar
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # a build or check failed
@@ -27,6 +28,8 @@ TAB_WIDTH = 4
 
 @dataclass(frozen=True)
 class Finding:
+    """One thing the compiler tells an editor, at a 1-based line and column of a source file."""
+
     file: str
     line: int
     level: str  # "error", "warning" or "info"
@@ -178,6 +181,23 @@ def excerpt(text: str, line: int, column: int, length: int = 1) -> list[str]:
     ]
 
 
+T = TypeVar("T")
+
+
+def read_data_file(path: Path, parse: Callable[[str], T], errors: tuple[type[Exception], ...], *,
+                   missing: str, invalid: str) -> T:
+    """The parsed text of a settings or record file (book.toml, edition.json). A missing file
+    raises ReportError `missing`; one that is not UTF-8 or that `parse` refuses with one of
+    `errors`, `path: invalid (why)`; both exit 2."""
+    if not path.is_file():
+        raise ReportError(missing, EXIT_USAGE)
+    caught: tuple[type[Exception], ...] = (*errors, UnicodeDecodeError)
+    try:
+        return parse(path.read_text(encoding="utf-8"))
+    except caught as exc:
+        raise ReportError(f"{path}: {invalid} ({exc})", EXIT_USAGE) from None
+
+
 class ReportError(Exception):
     """A failure that ends the command with `exit_code` and a one-line message.
 
@@ -188,5 +208,5 @@ class ReportError(Exception):
         self.exit_code = exit_code
         self.findings = findings
 
-    def __reduce__(self):  # raised in a process that lays out a chapter, it reaches the build whole
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in a process that lays out a chapter, it reaches the build whole
         return type(self), (str(self), self.exit_code, self.findings)

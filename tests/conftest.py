@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from compiler.build.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -48,7 +49,7 @@ class Built:
 def build_chapter(source: Path, outdir: Path) -> Built:
     from compiler.build import build
 
-    build(source, outdir, ("pdf", "epub", "html"))
+    build(source, outdir, BuildOptions(formats=("pdf", "epub", "html")))
     stem = source.stem
     return Built(source, outdir / f"{stem}.pdf", outdir / f"{stem}.epub", outdir / f"{stem}.html")
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compiler import tree as t
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
 from compiler.diagnostics import Findings
-from compiler.passes import PassContext, pipeline
-from compiler.reader import read_document
-from compiler.source import SourceText, read_source
+from compiler.transforms import PassContext, pipeline
+from compiler.readers.markdown import read_document
+from compiler.readers.source import SourceText, read_source
 
 TESTS = Path(__file__).resolve().parent
 SAMPLE = TESTS / "fixtures" / "000_946237fb39f22908.txt"
@@ -65,7 +67,7 @@ def kinds(blocks: list) -> list[str]:
 
 
 def paragraph_texts(blocks: list[t.Block]) -> list[str]:
-    return [t.plain_text(b.children) for b in blocks if isinstance(b, t.Paragraph)]
+    return [plain_text(b.children) for b in blocks if isinstance(b, t.Paragraph)]
 
 
 def only(blocks: list, cls):
@@ -89,7 +91,7 @@ def count_inline(blocks: list[t.Block], cls) -> int:
         return total
 
     total = 0
-    for block in t.walk_blocks(blocks):
+    for block in iter_blocks(blocks):
         if isinstance(block, (t.Paragraph, t.Heading)):
             total += inlines(block.children)
         elif isinstance(block, (t.Callout, t.Section)):

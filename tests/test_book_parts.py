@@ -14,6 +14,8 @@ import pytest
 
 from conftest import FIXTURES
 
+from compiler.build.options import BuildOptions
+
 BOOK = FIXTURES / "book" / "book.toml"
 
 
@@ -61,9 +63,9 @@ def whole_and_parts(tmp_path_factory):
 
     whole = tmp_path_factory.mktemp("whole")
     parts = tmp_path_factory.mktemp("parts")
-    build_book(BOOK, whole, by_parts=False)
-    result = build_book(BOOK, parts, jobs=2, reuse_parts=False)
-    assert result.laid_out == [0, 1, 2]
+    build_book(BOOK, whole, BuildOptions(paginate_apart=False))
+    result = build_book(BOOK, parts, BuildOptions(jobs=2, reuse_parts=False, reuse_outputs=False))
+    assert result.paginated == [0, 1, 2]
     return whole / "book.pdf", parts / "book.pdf"
 
 
@@ -123,7 +125,7 @@ def test_one_process_and_two_make_the_same_bytes(whole_and_parts, tmp_path):
     from compiler.build import build_book
 
     _, parts = whole_and_parts
-    build_book(BOOK, tmp_path, jobs=1, reuse_parts=False)
+    build_book(BOOK, tmp_path, BuildOptions(jobs=1, reuse_parts=False, reuse_outputs=False))
     assert (tmp_path / "book.pdf").read_bytes() == parts.read_bytes()
 
 
@@ -153,21 +155,21 @@ def test_a_rebuild_lays_out_only_the_chapter_that_changed(own_book, tmp_path):
     from compiler.build import build_book
 
     out = tmp_path / "out"
-    assert build_book(own_book, out, jobs=2).laid_out == [0, 1, 2]
+    assert build_book(own_book, out, BuildOptions(jobs=2, reuse_outputs=False)).paginated == [0, 1, 2]
     before = _page_texts(out / "book.pdf")
-    assert build_book(own_book, out, jobs=2).laid_out == []
+    assert build_book(own_book, out, BuildOptions(jobs=2, reuse_outputs=False)).paginated == []
     assert _page_texts(out / "book.pdf") == before
     own_book.write_text(own_book.read_text(encoding="utf-8").replace("区县科技年鉴", "区县科技年鉴（修订本）"),
                         encoding="utf-8")
-    assert build_book(own_book, out, jobs=2).laid_out == []  # the title is the front matter's alone
+    assert build_book(own_book, out, BuildOptions(jobs=2, reuse_outputs=False)).paginated == []  # the title is the front matter's alone
     assert "区县科技年鉴（修订本）" in _page_texts(out / "book.pdf")[0]
 
     second = own_book.parent / "chapters" / "2.txt"
     second.write_text(second.read_text(encoding="utf-8").replace("全年发布信息", "全年发布各类信息"), encoding="utf-8")
-    assert build_book(own_book, out, jobs=2).laid_out == [1]
+    assert build_book(own_book, out, BuildOptions(jobs=2, reuse_outputs=False)).paginated == [1]
     after = _page_texts(out / "book.pdf")
     assert len(after) == len(before) and "全年发布各类信息" in "".join(after)
-    assert build_book(own_book, out, jobs=2, reuse_parts=False).laid_out == [0, 1, 2]
+    assert build_book(own_book, out, BuildOptions(jobs=2, reuse_parts=False, reuse_outputs=False)).paginated == [0, 1, 2]
     assert _page_texts(out / "book.pdf") == after
 
 
@@ -175,23 +177,23 @@ def test_a_chapter_that_grows_by_a_page_moves_the_numbers_of_those_after_it(own_
     from compiler.build import build_book
 
     out = tmp_path / "out"
-    build_book(own_book, out, jobs=2)
+    build_book(own_book, out, BuildOptions(jobs=2, reuse_outputs=False))
     pages_before = len(_page_texts(out / "book.pdf"))
     second = own_book.parent / "chapters" / "2.txt"
     text = second.read_text(encoding="utf-8")
     paragraph = "各区县围绕年度目标扎实推进各项工作，全年完成重点项目一百二十项，同比增长百分之十二。" * 6
     second.write_text(text + "\n\n" + "\n\n".join([paragraph] * 12) + "\n", encoding="utf-8")
-    result = build_book(own_book, out, jobs=2)
-    assert result.laid_out == [1, 2]  # the third chapter's pages are numbered anew
+    result = build_book(own_book, out, BuildOptions(jobs=2, reuse_outputs=False))
+    assert result.paginated == [1, 2]  # the third chapter's pages are numbered anew
     pages = _page_texts(out / "book.pdf")
     assert len(pages) > pages_before
     reference = tmp_path / "whole"
-    build_book(own_book, reference, by_parts=False)
+    build_book(own_book, reference, BuildOptions(paginate_apart=False))
     assert pages == _page_texts(reference / "book.pdf")
 
 
 def test_first_page_numbers_follow_the_counts_with_blank_versos():
-    from compiler.book_layout import first_page_of
+    from compiler.writers.print.paginate_book import first_page_of
 
     counts = [15, 4, 3]
     assert [first_page_of(n, counts) for n in range(3)] == [1, 17, 21]
@@ -200,7 +202,7 @@ def test_first_page_numbers_follow_the_counts_with_blank_versos():
 def test_page_numbers_are_shifted_after_pagination():
     from weasyprint import HTML
 
-    from compiler.render.page_numbers import numbered_on
+    from compiler.weasyprint_patches.page_numbers import numbered_on
 
     html = ("<style>@page { size: A6; @bottom-center { content: counter(page) } } p { break-after: page }</style>"
             "<p>一</p><p>二</p><p>三</p>")
@@ -291,9 +293,9 @@ def test_a_program_without_a_main_guard_builds_a_book_in_parallel_once(tmp_path)
     from conftest import ROOT
 
     program = (f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n"
-               "from compiler.build import build_book\n"
-               f"result = build_book({str(BOOK)!r}, {str(tmp_path / 'out')!r}, jobs=2, reuse_parts=False)\n"
-               "print('built', result.laid_out)\n")
+               "from compiler.build import build_book\nfrom compiler.build.options import BuildOptions\n"
+               f"result = build_book({str(BOOK)!r}, {str(tmp_path / 'out')!r}, BuildOptions(jobs=2, reuse_parts=False, reuse_outputs=False))\n"
+               "print('built', result.paginated)\n")
     (tmp_path / "program.py").write_text(program, encoding="utf-8")
     for command, stdin in (([sys.executable, str(tmp_path / "program.py")], None), ([sys.executable, "-"], program)):
         done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=300, cwd=tmp_path)
@@ -342,7 +344,7 @@ def test_a_chapter_in_its_own_folder_shows_its_images_and_a_changed_image_is_lai
     book = folder / "book.toml"
     book.write_text('title = "图书"\nchapters = ["chapters/a.md", "chapters/b.md"]\n', encoding="utf-8")
     whole, out = tmp_path / "whole", tmp_path / "out"
-    build_book(book, whole, by_parts=False)
+    build_book(book, whole, BuildOptions(paginate_apart=False))
     assert _image_count(whole / "book.pdf") == 1
     command = [sys.executable, "-m", "compiler", "build", str(book), "-o", str(out)]
     assert subprocess.run(command, capture_output=True).returncode == 0
@@ -386,7 +388,7 @@ def test_chapter_parts_leave_their_font_programs_to_the_join(own_book, tmp_path,
 
     from compiler.build import build_book
 
-    build_book(own_book, tmp_path / "out", jobs=1)
+    build_book(own_book, tmp_path / "out", BuildOptions(jobs=1, reuse_outputs=False))
     parts = sorted((own_cache_folder / "parts").glob("*/*.pdf"))
     assert parts
     for part in parts:

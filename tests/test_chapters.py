@@ -38,6 +38,8 @@ from pathlib import Path
 
 import pytest
 
+from compiler.build.options import BuildOptions
+
 from conftest import (
     epub_content_text,
     epub_documents,
@@ -505,7 +507,7 @@ def _epub_of(tmp_path: Path, text: str):
 
     source = tmp_path / "chapter.txt"
     source.write_text(text, encoding="utf-8")
-    build(source, tmp_path / "out", ("epub",))
+    build(source, tmp_path / "out", BuildOptions(formats=("epub",)))
     return tmp_path / "out" / "chapter.epub"
 
 

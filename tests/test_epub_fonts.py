@@ -1,4 +1,4 @@
-"""compiler.render.epub_fonts: the subset faces and the CSS for an EPUB with embedded fonts.
+"""compiler.writers.epub.fonts: the subset faces and the CSS for an EPUB with embedded fonts.
 
 On the sample's normalised tree: each face ≤ 400 KiB; each face's cmap maps exactly the
 characters of its role's text (worked out here from the tree, independently of the module), and
@@ -18,11 +18,13 @@ import sys
 import pytest
 from fontTools.ttLib import TTCollection, TTFont
 
-from compiler import tree as t
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
 from compiler.build import compile_source
 from compiler.diagnostics import ReportError
-from compiler.layouts import load_layout
-from compiler.render.epub_fonts import (
+from compiler.writers.templates import load_layout
+from compiler.writers.epub.fonts import (
     SANS_BOLD, SANS_SELECTORS, SERIF_BOLD, SERIF_REGULAR, embedded_fonts, find_face,
 )
 
@@ -94,7 +96,7 @@ def inline_nodes(nodes, skip=()):
 
 def body_runs(doc: t.Document):
     """Inline runs set in the body face: paragraphs, callout bodies, key points, table cells."""
-    for block in t.walk_blocks(doc.children):
+    for block in iter_blocks(doc.children):
         if isinstance(block, t.Paragraph):
             yield block.children
         elif isinstance(block, t.Callout):
@@ -108,7 +110,7 @@ def body_runs(doc: t.Document):
 
 def title_runs(doc: t.Document):
     yield doc.title
-    for block in t.walk_blocks(doc.children):
+    for block in iter_blocks(doc.children):
         if isinstance(block, (t.Section, t.Callout)):
             yield block.title
         elif isinstance(block, t.Paragraph):
@@ -116,11 +118,11 @@ def title_runs(doc: t.Document):
 
 
 def sans_expected(doc: t.Document) -> set[str]:
-    return set("".join(t.plain_text(run) for run in title_runs(doc)) + EXTRA + " ")
+    return set("".join(plain_text(run) for run in title_runs(doc)) + EXTRA + " ")
 
 
 def serif_expected(doc: t.Document, markers: str) -> set[str]:
-    text = "".join(t.plain_text(run) for run in [*title_runs(doc), *body_runs(doc)])
+    text = "".join(plain_text(run) for run in [*title_runs(doc), *body_runs(doc)])
     return set(text + EXTRA + markers + " ") - {"\n"}
 
 
@@ -131,7 +133,7 @@ def test_sample_has_no_bold_outside_run_ins_and_titles(sample_doc):
     """The premise of the next test, read from the tree: every Strong is a run-in's or a title's."""
     body = [node for run in body_runs(sample_doc) for node in inline_nodes(run, skip=t.RunIn)]
     assert body and not any(isinstance(node, t.Strong) for node in body)
-    assert not any(isinstance(b, t.Table) for b in t.walk_blocks(sample_doc.children))
+    assert not any(isinstance(b, t.Table) for b in iter_blocks(sample_doc.children))
     run_ins = [n for run in body_runs(sample_doc) for n in run if isinstance(n, t.RunIn)]
     assert len(run_ins) == 71
 
@@ -204,7 +206,7 @@ def test_processes_with_other_hash_seeds_give_the_same_bytes(small_fonts):
         "import hashlib, sys\n"
         "sys.path.insert(0, 'tests')\n"
         "from test_epub_fonts import EXTRA, small_doc\n"
-        "from compiler.render.epub_fonts import embedded_fonts\n"
+        "from compiler.writers.epub.fonts import embedded_fonts\n"
         "for name, data in embedded_fonts(small_doc(), EXTRA).files:\n"
         "    print(name, hashlib.sha256(data).hexdigest())\n"
     )

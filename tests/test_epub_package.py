@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 
 from conftest import SHARED, XHTML, build_chapter, epub_documents, epubcheck_messages, han_and_digits, epub_content_text
+from compiler.build.options import BuildOptions
 
 OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 EPUB_NS = "{http://www.idpf.org/2007/ops}"
@@ -112,8 +113,8 @@ def test_accessibility_metadata_claims_what_the_sample_has(sample_build):
 
 def test_epub_without_pages_claims_no_page_navigation(tmp_path):
     from compiler.build import compile_source
-    from compiler.layouts import load_layout
-    from compiler.render.epub import epub_bytes
+    from compiler.writers.templates import load_layout
+    from compiler.writers.epub.package import epub_bytes
     from datetime import datetime, timezone
     from conftest import SAMPLE
 
@@ -170,7 +171,7 @@ def test_embedded_fonts_are_listed_linked_and_small(tmp_path):
     from compiler.build import build
     from conftest import SAMPLE
 
-    build(SAMPLE, tmp_path, ("epub",), embed_fonts=True)
+    build(SAMPLE, tmp_path, BuildOptions(formats=("epub",), embed_fonts=True))
     epub = tmp_path / f"{SAMPLE.stem}.epub"
     opf = _opf(epub)
     fonts = [item for item in opf.iterfind(".//opf:item", OPF) if item.get("media-type") == "font/otf"]

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from lxml import etree, html as lxml_html
+from compiler.build.options import BuildOptions
 
 TOKEN = "SECRET-TOKEN-5b1f0e77"
 PASSWD_MARK = b"root:x:0:0"
@@ -133,7 +134,7 @@ class OpenSpy:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, monkeypatch_module):
     from compiler.build import build
-    from compiler.render import pdf as pdf_module
+    from compiler.writers.print import pdf as pdf_module
 
     base = tmp_path_factory.mktemp("hostile")
     secret = base / "secret"
@@ -171,7 +172,7 @@ def hostile(tmp_path_factory, monkeypatch_module):
     spy = OpenSpy()
     spy.active = True
     try:
-        result = build(source, base / "out", ("pdf", "epub", "html"))
+        result = build(source, base / "out", BuildOptions(formats=("pdf", "epub", "html")))
     finally:
         spy.active = False
     return {"base": base, "secret": secret, "src": src, "result": result, "fetched": fetched,
@@ -245,7 +246,7 @@ def test_weasyprint_fetched_only_the_legitimate_images(hostile):
     " file:///etc/passwd",
 ])
 def test_the_url_fetcher_refuses_everything_outside_the_allowed_folders(hostile, url):
-    from compiler.render.pdf import make_url_fetcher
+    from compiler.writers.print.sandbox import make_url_fetcher
 
     fetcher = make_url_fetcher([hostile["src"]])
     try:
@@ -256,7 +257,7 @@ def test_the_url_fetcher_refuses_everything_outside_the_allowed_folders(hostile,
 
 
 def test_the_url_fetcher_reads_inside_the_allowed_folders(hostile):
-    from compiler.render.pdf import make_url_fetcher
+    from compiler.writers.print.sandbox import make_url_fetcher
 
     fetcher = make_url_fetcher([hostile["src"]])
     response = fetcher.fetch((hostile["src"] / "figures" / "chart.png").resolve().as_uri())

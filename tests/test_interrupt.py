@@ -71,18 +71,18 @@ def wait_for(condition, process: subprocess.Popen, what: str) -> None:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-@pytest.mark.parametrize("moment", ["layout", "pdf"])
+@pytest.mark.parametrize("moment", ["paginate", "pdf"])
 def test_interrupted_build_leaves_previous_outputs_byte_identical(previous_build, signum, moment):
     base, before = previous_build
     process, stderr_path = start_build(base)
     out = base / "out"
     try:
-        if moment == "layout":
-            # the HTML is staged as the layout starts: the build is midway, with a .part file
+        if moment == "paginate":
+            # the HTML is staged as the pagination starts: the build is midway, with a .part file
             wait_for(lambda: "reportc: normalise" in stderr_path.read_text()
                      and any(p.name.endswith(".part") for p in out.iterdir()), process, "a staged .part file")
         else:
-            wait_for(lambda: "reportc: layout" in stderr_path.read_text(), process, "the end of the layout")
+            wait_for(lambda: "reportc: paginate" in stderr_path.read_text(), process, "the end of the pagination")
         process.send_signal(signum)
         returncode = process.wait(timeout=120)
     finally:
@@ -104,7 +104,7 @@ def test_interrupted_build_leaves_previous_outputs_byte_identical(previous_build
 def test_a_signal_during_the_commit_waits_for_the_renames(tmp_path):
     """Renaming the staged files into place runs with the signals blocked: a signal sent then
     is taken afterwards, and reported as coming after the outputs were written."""
-    from compiler import interrupts
+    from compiler.build import interrupts
 
     staged = tmp_path / "a.part"
     staged.write_text("new")
@@ -118,7 +118,7 @@ def test_a_signal_during_the_commit_waits_for_the_renames(tmp_path):
 
 
 def test_a_signal_swallowed_by_a_library_still_stops_the_commit():
-    from compiler import interrupts
+    from compiler.build import interrupts
 
     with interrupts.raising_on_signals():
         try:

@@ -14,7 +14,7 @@ class _Cycle:
 
 
 def test_garbage_made_before_a_layout_is_collected_and_nothing_stays_frozen(tmp_path):
-    from compiler.render.pdf import lay_out
+    from compiler.writers.print.pdf import render_pages as lay_out
 
     garbage = _Cycle()
     gone = weakref.ref(garbage)

@@ -23,7 +23,7 @@ def _leader_boxes(document):
 def test_each_leader_is_one_text_box_as_wide_as_the_gap_it_fills():
     from weasyprint import HTML as Page
 
-    from compiler.render import leaders
+    from compiler.weasyprint_patches import leaders
 
     leaders.install()
     document = Page(string=HTML).render()
@@ -41,7 +41,7 @@ def test_the_dots_stand_in_columns_down_the_page(tmp_path):
     from pdfminer.layout import LTChar, LTTextContainer
     from weasyprint import HTML as Page
 
-    from compiler.render import leaders
+    from compiler.weasyprint_patches import leaders
 
     leaders.install()
     pdf = tmp_path / "leaders.pdf"

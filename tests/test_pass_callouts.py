@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.callouts.make_callouts, alone.
+"""Unit tests for compiler.transforms.callouts.make_callouts, alone.
 
 Covers: a paragraph after three or more blank lines becomes a Callout; its title is the opening
 bold run or, unbolded, the words before the first (ASCII or ideographic) space; two blank lines
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import copy
 
-from compiler import tree as t
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
 from compiler.diagnostics import Findings
-from compiler.passes.callouts import make_callouts
+from compiler.transforms.callouts import make_callouts
 
 from helpers import apply, kinds, messages, read, read_apply, sample_before
 
@@ -141,7 +143,7 @@ def test_sidebars_inside_sections_are_not_looked_for():
 def test_sample_has_18_callouts_with_their_titles_and_lines():
     doc = apply(sample_before(make_callouts), make_callouts)
     callouts = [b for b in doc.children if isinstance(b, t.Callout)]
-    assert [(c.line, t.plain_text(c.title)) for c in callouts] == [
+    assert [(c.line, plain_text(c.title)) for c in callouts] == [
         (47, "国资背景投资公司运行机制改革"),
         (61, "推进上海知识产权交易中心建设"),
         (71, "移动智能办公平台"),
@@ -161,14 +163,14 @@ def test_sample_has_18_callouts_with_their_titles_and_lines():
         (262, "院士专家工作站"),
         (274, "崇明国家可持续发展实验区建设"),
     ]
-    assert t.plain_text(callouts[0].children).startswith("浦东新区制定了《通过浦东科投")
-    assert t.plain_text(callouts[9].children).startswith("静安区大胆实践以科技支撑")
+    assert plain_text(callouts[0].children).startswith("浦东新区制定了《通过浦东科投")
+    assert plain_text(callouts[9].children).startswith("静安区大胆实践以科技支撑")
 
 
 def test_sample_callout_bodies_do_not_start_with_a_space():
     doc = apply(sample_before(make_callouts), make_callouts)
     for callout in (b for b in doc.children if isinstance(b, t.Callout)):
-        assert not t.plain_text(callout.children)[0].isspace(), callout.line
+        assert not plain_text(callout.children)[0].isspace(), callout.line
 
 
 def test_sample_gives_no_findings():
@@ -187,4 +189,4 @@ def test_input_tree_is_not_mutated():
 def test_idempotent_on_the_sample():
     once = apply(sample_before(make_callouts), make_callouts)
     twice = apply(once, make_callouts)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.findings (report_findings and unbalanced), alone.
+"""Unit tests for compiler.transforms.findings (report_findings and unbalanced), alone.
 
 Covers: an English function word inside Chinese prose (`功能布局 and 空间布局`) gives a warning
 at the paragraph's line; meant Latin terms (`RFID`, `iPhone`, `token`) and Latin-only text give
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from compiler import tree as t
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
 from compiler.diagnostics import Findings
-from compiler.passes.findings import report_findings, unbalanced
+from compiler.checks.prose import unbalanced
+from compiler.transforms import check_prose as report_findings
 
 from helpers import apply, messages, read_apply, sample_before
 
@@ -140,4 +143,4 @@ def test_running_twice_does_not_repeat_findings():
 def test_idempotent_on_the_sample():
     once = apply(sample_before(report_findings), report_findings)
     twice = apply(once, report_findings)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

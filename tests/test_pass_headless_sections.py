@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.headless_sections (place_name and recover_headless_sections),
+"""Unit tests for compiler.transforms.headless_sections (place_name and recover_headless_sections),
 alone except where nesting is needed to show the result.
 
 Covers: districts named with any place name, not only Shanghai's (海淀区, 朝阳区, 密云县, 株洲市,
@@ -16,9 +16,11 @@ import copy
 
 import pytest
 
-from compiler import tree as t
-from compiler.passes.headless_sections import place_name, recover_headless_sections
-from compiler.passes.sections import nest_sections
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
+from compiler.transforms.headless_sections import place_name, recover_headless_sections
+from compiler.transforms.sections import nest_sections
 
 from helpers import apply, kinds, read_apply, sample_before
 
@@ -35,7 +37,7 @@ def recover(body: str, prefix: str = OVERVIEW) -> tuple[t.Document, t.Document]:
 def recovered(doc: t.Document) -> list[tuple[int, str, int]]:
     """(level, title, line) of every recovered heading."""
     return [
-        (b.level, t.plain_text(b.children), b.line)
+        (b.level, plain_text(b.children), b.line)
         for b in doc.children
         if isinstance(b, t.Heading) and b.recovered
     ]
@@ -167,13 +169,13 @@ def test_first_district_closes_the_overview_subsection_once_nested():
         "### 小节\n\n小节内容。\n\n海淀区围绕中关村建设。\n\n**要点。**内容。\n\n朝阳区以国际化为特色。\n"
     )
     nested = apply(doc, nest_sections)
-    top = [(s.level, t.plain_text(s.title), s.recovered) for s in nested.children]
+    top = [(s.level, plain_text(s.title), s.recovered) for s in nested.children]
     assert top == [(2, "概述", False), (2, "海淀区", True), (2, "朝阳区", True)]
     overview = nested.children[0]
     assert kinds(overview.children) == ["Paragraph", "Section"]
-    assert t.plain_text(overview.children[1].title) == "小节"
-    assert [t.plain_text(p.children) for p in overview.children[1].children] == ["小节内容。"]
-    assert [t.plain_text(p.children) for p in nested.children[1].children] == ["海淀区围绕中关村建设。", "要点。内容。"]
+    assert plain_text(overview.children[1].title) == "小节"
+    assert [plain_text(p.children) for p in overview.children[1].children] == ["小节内容。"]
+    assert [plain_text(p.children) for p in nested.children[1].children] == ["海淀区围绕中关村建设。", "要点。内容。"]
 
 
 def test_already_nested_document_is_returned_unchanged():
@@ -211,7 +213,7 @@ def test_input_tree_is_not_mutated():
 def test_idempotent_on_the_sample():
     once = apply(sample_before(recover_headless_sections), recover_headless_sections)
     twice = apply(once, recover_headless_sections)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)
 
 
 def test_idempotent_on_a_small_chapter():

@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.key_points.make_key_points, alone.
+"""Unit tests for compiler.transforms.key_points.make_key_points, alone.
 
 Covers: a bullet list that is the first block under the chapter title becomes KeyPoints (items
 keep their inline markup, the list's line and blank lines carry over); an ordered list, a list
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 
-from compiler import tree as t
-from compiler.passes.key_points import make_key_points
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
+from compiler.transforms.key_points import make_key_points
 
 from helpers import apply, kinds, read_apply, sample_before
 
@@ -39,7 +41,7 @@ def test_key_point_items_keep_their_inline_markup():
 def test_loose_bullet_list_right_after_the_title_becomes_key_points():
     doc, _ = key_points("# T\n\n- 要点一\n\n- 要点二\n")
     assert kinds(doc.children) == ["KeyPoints"]
-    assert [t.plain_text(item) for item in doc.children[0].items] == ["要点一", "要点二"]
+    assert [plain_text(item) for item in doc.children[0].items] == ["要点一", "要点二"]
 
 
 def test_key_points_keep_the_blank_lines_before_the_list():
@@ -97,7 +99,7 @@ def test_sample_key_points():
     first = doc.children[0]
     assert isinstance(first, t.KeyPoints)
     assert first.line == 5
-    assert [t.plain_text(item) for item in first.items] == [
+    assert [plain_text(item) for item in first.items] == [
         "深化“市区联动”机制",
         "培育区县科技创新集群",
         "促进科技金融体系建设",
@@ -117,4 +119,4 @@ def test_input_tree_is_not_mutated():
 def test_idempotent_on_the_sample():
     once = apply(sample_before(make_key_points), make_key_points)
     twice = apply(once, make_key_points)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.punctuation (full_width_punctuation and fix_punctuation), alone.
+"""Unit tests for compiler.transforms.punctuation (full_width_punctuation and fix_punctuation), alone.
 
 Covers: ASCII `, ; : ? ! ( )` beside a Han character become full-width and the spaces around
 them go; numbers (`1,000`, `7.87`, `99.1%`, `10:30`, `3:2`), URLs, Latin-only text and code are
@@ -13,8 +13,10 @@ import copy
 
 import pytest
 
-from compiler import tree as t
-from compiler.passes.punctuation import fix_punctuation, full_width_punctuation
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
+from compiler.transforms.punctuation import fix_punctuation, full_width_punctuation
 
 from helpers import apply, read_apply, sample_before
 
@@ -193,7 +195,7 @@ def test_full_width_marks_are_unchanged():
 def test_sample_overview_gets_full_width_marks():
     doc = apply(sample_before(full_width_punctuation), full_width_punctuation)
     overview = next(b for b in doc.children if b.line == 13)
-    text = t.plain_text(overview.children)
+    text = plain_text(overview.children)
     assert text.startswith("2010年，上海18个区县紧紧围绕加快转变经济发展方式这一主线，积极推进科技创新，")
     assert "," not in text
 
@@ -202,7 +204,7 @@ def test_sample_keeps_numbers_and_has_no_ascii_mark_beside_han():
     import re
 
     doc = apply(sample_before(full_width_punctuation), full_width_punctuation)
-    dumped = t.dump(doc)
+    dumped = dump(doc)
     assert re.findall(r"[\u4e00-\u9fff][,;:?!()]|[,;:?!()][\u4e00-\u9fff]", dumped) == []
     assert "7.87亿元" in dumped
     assert "99.1%" in dumped
@@ -219,4 +221,4 @@ def test_input_tree_is_not_mutated():
 def test_idempotent_on_the_sample():
     once = apply(sample_before(full_width_punctuation), full_width_punctuation)
     twice = apply(once, full_width_punctuation)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

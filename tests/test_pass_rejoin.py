@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.rejoin.rejoin_split_paragraphs, alone.
+"""Unit tests for compiler.transforms.rejoin.rejoin_split_paragraphs, alone.
 
 Covers: a paragraph that stops mid-sentence (`…有效期内的`), one or more callouts, then a plain
 paragraph are one paragraph again, with the callouts moved after it and an info finding at the
@@ -13,10 +13,12 @@ import copy
 
 import pytest
 
-from compiler import tree as t
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
 from compiler.diagnostics import Findings
-from compiler.passes.callouts import make_callouts
-from compiler.passes.rejoin import rejoin_split_paragraphs
+from compiler.transforms.callouts import make_callouts
+from compiler.transforms.rejoin import rejoin_split_paragraphs
 
 from helpers import apply, kinds, messages, read_apply, sample_before
 
@@ -63,7 +65,7 @@ def test_bold_lead_in_of_the_first_part_is_kept_when_joined():
 def test_paragraph_split_by_two_sidebars_is_joined_and_both_follow_in_order():
     doc, findings = rejoin("政策享受有效期内的" + BOX + "\n\n**框题二** 二。\n\n高新技术270项。\n")
     assert kinds(doc.children) == ["Paragraph", "Callout", "Callout"]
-    assert t.plain_text(doc.children[0].children) == "政策享受有效期内的高新技术270项。"
+    assert plain_text(doc.children[0].children) == "政策享受有效期内的高新技术270项。"
     assert [c.line for c in doc.children[1:]] == [7, 11]
     assert messages(findings) == [(13, "info", "paragraph split by a sidebar rejoined with line 3")]
 
@@ -71,7 +73,7 @@ def test_paragraph_split_by_two_sidebars_is_joined_and_both_follow_in_order():
 def test_paragraph_cut_by_two_sidebars_at_two_page_breaks_is_joined_across_both():
     doc, findings = rejoin("政策享受有效期内的" + BOX + "高新技术成果" + BOX.replace("框题", "框题二") + "转化项目270项。\n")
     assert kinds(doc.children) == ["Paragraph", "Callout", "Callout"]
-    assert t.plain_text(doc.children[0].children) == "政策享受有效期内的高新技术成果转化项目270项。"
+    assert plain_text(doc.children[0].children) == "政策享受有效期内的高新技术成果转化项目270项。"
     assert [m[2] for m in messages(findings)] == ["paragraph split by a sidebar rejoined with line 3"] * 2
 
 
@@ -97,7 +99,7 @@ def test_first_part_ending_its_sentence_is_not_joined(end):
 def test_tail_starting_with_bold_is_not_joined():
     doc, findings = rejoin("政策享受有效期内的" + BOX + "**大力实施。**认真落实。\n")
     assert kinds(doc.children) == ["Paragraph", "Callout", "Paragraph"]
-    assert t.plain_text(doc.children[0].children) == "政策享受有效期内的"
+    assert plain_text(doc.children[0].children) == "政策享受有效期内的"
     assert isinstance(doc.children[2].children[0], t.Strong)
     assert findings.items == []
 
@@ -130,7 +132,7 @@ def test_sample_songjiang_paragraph_is_rejoined_with_the_sidebar_after_it():
     out = apply(sample_before(rejoin_split_paragraphs), rejoin_split_paragraphs, findings=findings)
     index = next(i for i, b in enumerate(out.children) if b.line == 228)
     joined, callout, following = out.children[index:index + 3]
-    text = t.plain_text(joined.children)
+    text = plain_text(joined.children)
     assert text.startswith("大力实施各类科技计划项目，积极推进高新技术产业化。")
     assert "政策享受有效期内的高新技术成果转化项目270项，累计获得国家、市级科技计划项目立项134项" in text
     assert text.endswith("下拨扶持资金950万元。")
@@ -155,8 +157,8 @@ def test_does_nothing_before_callouts_are_made():
 
 
 def test_pipeline_runs_rejoin_after_callouts_and_before_section_recovery():
-    from compiler.passes import pipeline
-    from compiler.passes.headless_sections import recover_headless_sections
+    from compiler.transforms import pipeline
+    from compiler.transforms.headless_sections import recover_headless_sections
 
     names = [step.__name__ for step in pipeline()]
     assert names.index("make_callouts") < names.index("rejoin_split_paragraphs")
@@ -173,4 +175,4 @@ def test_input_tree_is_not_mutated():
 def test_idempotent_on_the_sample():
     once = apply(sample_before(rejoin_split_paragraphs), rejoin_split_paragraphs)
     twice = apply(once, rejoin_split_paragraphs)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.run_ins.mark_run_ins, alone.
+"""Unit tests for compiler.transforms.run_ins.mark_run_ins, alone.
 
 Covers: `**lead.**text` → RunIn + text; a paragraph entirely bold, a bold run followed only by
 spaces, bold in mid-paragraph, an italic lead and headings are unchanged; only the first bold
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import copy
 
-from compiler import tree as t
-from compiler.passes.run_ins import mark_run_ins
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
+from compiler.transforms.run_ins import mark_run_ins
 
 from helpers import apply, count_inline, read_apply, sample_before
 
@@ -98,4 +100,4 @@ def test_input_tree_is_not_mutated():
 def test_idempotent_on_the_sample():
     once = apply(sample_before(mark_run_ins), mark_run_ins)
     twice = apply(once, mark_run_ins)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

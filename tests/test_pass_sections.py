@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.sections (nest_sections and assign_ids), alone.
+"""Unit tests for compiler.transforms.sections (nest_sections and assign_ids), alone.
 
 Covers: a heading opens a section that runs to the next heading of the same or a higher level
 (levels 2/3/4, a skipped level, a deeper heading first); blocks before the first heading stay
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import copy
 
-from compiler import tree as t
-from compiler.passes.callouts import make_callouts
-from compiler.passes.sections import assign_ids, nest_sections
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
+from compiler.transforms.callouts import make_callouts
+from compiler.transforms.sections import assign_ids, nest_sections
 
 from helpers import apply, kinds, read_apply, sample_before
 
@@ -28,7 +30,7 @@ def outline(blocks: list[t.Block], depth: int = 0) -> list[tuple]:
     out = []
     for block in blocks:
         if isinstance(block, t.Section):
-            out.append((depth, block.level, t.plain_text(block.title), block.line))
+            out.append((depth, block.level, plain_text(block.title), block.line))
             out.extend(outline(block.children, depth + 1))
     return out
 
@@ -50,7 +52,7 @@ def test_headings_nest_by_level():
 def test_blocks_before_the_first_heading_stay_at_the_top():
     doc = nested()
     assert kinds(doc.children) == ["Paragraph", "Section", "Section"]
-    assert t.plain_text(doc.children[0].children) == "前言。"
+    assert plain_text(doc.children[0].children) == "前言。"
 
 
 def test_section_children_are_the_blocks_up_to_the_next_heading():
@@ -102,19 +104,19 @@ def test_document_without_headings_is_unchanged():
 
 def test_ids_in_document_order():
     doc = apply(nested(), assign_ids)
-    sections = list(t.walk_sections(doc.children))
-    assert [(s.ident, t.plain_text(s.title)) for s in sections] == [
+    sections = list([b for b in iter_blocks(doc.children) if isinstance(b, t.Section)])
+    assert [(s.ident, plain_text(s.title)) for s in sections] == [
         ("s1", "甲"), ("s2", "甲一"), ("s3", "甲一一"), ("s4", "甲二"), ("s5", "乙"),
     ]
-    callouts = [b for b in t.walk_blocks(doc.children) if isinstance(b, t.Callout)]
+    callouts = [b for b in iter_blocks(doc.children) if isinstance(b, t.Callout)]
     assert [(c.ident, c.line) for c in callouts] == [("c1", 15), ("c2", 31)]
 
 
 def test_paragraph_ids_in_document_order_including_quotes_and_lists():
     doc = nested("# T\n\n前言。\n\n## 甲\n\n甲文。\n\n> 引文。\n\n- 项目\n\n乙文。\n")
     doc = apply(doc, assign_ids)
-    paragraphs = [b for b in t.walk_blocks(doc.children) if isinstance(b, t.Paragraph)]
-    assert [(p.ident, t.plain_text(p.children)) for p in paragraphs] == [
+    paragraphs = [b for b in iter_blocks(doc.children) if isinstance(b, t.Paragraph)]
+    assert [(p.ident, plain_text(p.children)) for p in paragraphs] == [
         ("p1", "前言。"), ("p2", "甲文。"), ("p3", "引文。"), ("p4", "项目"), ("p5", "乙文。"),
     ]
 
@@ -128,12 +130,12 @@ def test_assign_ids_overwrites_earlier_ids():
 def test_sample_structure():
     doc = apply(sample_before(nest_sections), nest_sections)
     assert kinds(doc.children) == ["KeyPoints"] + ["Section"] * 19
-    top = [(s.level, t.plain_text(s.title), s.recovered) for s in doc.children[1:]]
+    top = [(s.level, plain_text(s.title), s.recovered) for s in doc.children[1:]]
     assert top[0] == (2, "概述", False)
     assert [title for _, title, _ in top[1:]][:3] == ["浦东新区", "徐汇区", "长宁区"]
     assert all(level == 2 and rec for level, _, rec in top[1:])
     overview = doc.children[1]
-    assert [(s.level, t.plain_text(s.title)) for s in overview.children if isinstance(s, t.Section)] == [
+    assert [(s.level, plain_text(s.title)) for s in overview.children if isinstance(s, t.Section)] == [
         (3, "“市区联动”促进创新发展")
     ]
     assert sum(isinstance(b, t.Callout) for s in doc.children[1:] for b in s.children) == 18
@@ -141,13 +143,13 @@ def test_sample_structure():
 
 def test_sample_ids():
     doc = apply(sample_before(assign_ids), assign_ids)
-    sections = list(t.walk_sections(doc.children))
+    sections = list([b for b in iter_blocks(doc.children) if isinstance(b, t.Section)])
     assert [s.ident for s in sections] == [f"s{i}" for i in range(1, 21)]
-    assert [t.plain_text(s.title) for s in sections[:3]] == ["概述", "“市区联动”促进创新发展", "浦东新区"]
-    callouts = [b for b in t.walk_blocks(doc.children) if isinstance(b, t.Callout)]
+    assert [plain_text(s.title) for s in sections[:3]] == ["概述", "“市区联动”促进创新发展", "浦东新区"]
+    callouts = [b for b in iter_blocks(doc.children) if isinstance(b, t.Callout)]
     assert [c.ident for c in callouts] == [f"c{i}" for i in range(1, 19)]
     assert callouts[0].line == 47 and callouts[-1].line == 274
-    paragraphs = [b for b in t.walk_blocks(doc.children) if isinstance(b, t.Paragraph)]
+    paragraphs = [b for b in iter_blocks(doc.children) if isinstance(b, t.Paragraph)]
     assert [p.ident for p in paragraphs] == [f"p{i}" for i in range(1, len(paragraphs) + 1)]
     assert paragraphs[0].line == 13
 
@@ -163,10 +165,10 @@ def test_input_tree_is_not_mutated():
 def test_nest_sections_idempotent_on_the_sample():
     once = apply(sample_before(nest_sections), nest_sections)
     twice = apply(once, nest_sections)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)
 
 
 def test_assign_ids_idempotent_on_the_sample():
     once = apply(sample_before(assign_ids), assign_ids)
     twice = apply(once, assign_ids)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

@@ -1,4 +1,4 @@
-"""Unit tests for compiler.passes.whitespace.drop_stray_whitespace, alone.
+"""Unit tests for compiler.transforms.whitespace.drop_stray_whitespace, alone.
 
 Covers: leading/trailing spaces and U+3000 stripped from a paragraph, soft line breaks joined
 (no space between Chinese characters, one space between Latin words), whitespace-only
@@ -12,8 +12,10 @@ import copy
 
 import pytest
 
-from compiler import tree as t
-from compiler.passes.whitespace import drop_stray_whitespace
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
+from compiler.transforms.whitespace import drop_stray_whitespace
 
 from helpers import apply, kinds, read_apply, sample_before
 
@@ -153,7 +155,7 @@ def test_on_the_sample_only_whitespace_changes_and_no_block_is_dropped():
     assert [b.line for b in out.children] == [b.line for b in before.children]
 
     def squeeze(doc):
-        return "".join(t.dump(doc).split())
+        return "".join(dump(doc).split())
 
     assert squeeze(out) == squeeze(before)
 
@@ -168,4 +170,4 @@ def test_input_tree_is_not_mutated():
 def test_idempotent_on_the_sample():
     once = apply(sample_before(drop_stray_whitespace), drop_stray_whitespace)
     twice = apply(once, drop_stray_whitespace)
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

@@ -18,7 +18,7 @@ from conftest import ROOT, SAMPLE
 from test_cli import run
 
 REPORTC = ROOT / ".venv" / "bin" / "reportc"
-PHASES = ["read", "normalise", "layout", "PDF", "EPUB"]
+PHASES = ["read", "normalise", "paginate", "PDF", "EPUB"]
 
 
 def build_on_a_terminal(tmp_path, *options: str) -> tuple[int, str, str]:
@@ -49,7 +49,7 @@ def test_a_build_on_a_terminal_shows_each_phase(tmp_path):
     assert returncode == 0, drawn
     shown = re.findall(r"reportc: (\w+)…", drawn)
     assert [phase for phase in PHASES if phase in shown] == PHASES
-    assert shown.index("read") < shown.index("layout") < shown.index("PDF") < shown.index("EPUB")
+    assert shown.index("read") < shown.index("paginate") < shown.index("PDF") < shown.index("EPUB")
     assert "wrote out/" in stdout
 
 
@@ -85,6 +85,6 @@ def test_importing_the_command_line_loads_no_heavy_library():
     watchfiles or the Markdown reader at import time."""
     code = ("import sys, compiler.cli; "
             "print(sorted(m for m in ('weasyprint', 'ebooklib', 'rich', 'watchfiles', 'markdown', 'jinja2', "
-            "'lxml', 'fontTools', 'compiler.build') if m in sys.modules))")
+            "'lxml', 'fontTools', 'compiler.build.chapter', 'compiler.readers.markdown') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert loaded.stdout.strip() == "[]"

@@ -27,11 +27,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from compiler import tree as t
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
 from compiler.diagnostics import Findings, ReportError
-from compiler.passes import normalise
-from compiler.reader import read_document
-from compiler.source import SourceText, decode_source
+from compiler.transforms import normalise
+from compiler.readers.markdown import read_document
+from compiler.readers.source import SourceText, decode_source
 
 PROPERTY = settings(max_examples=200, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -181,7 +183,7 @@ def tree_text(doc: t.Document) -> str:
                 inlines(node.children)
 
     inlines(doc.title)
-    for node in t.walk_blocks(doc.children):
+    for node in iter_blocks(doc.children):
         if isinstance(node, (t.Paragraph, t.Heading)):
             inlines(node.children)
         elif isinstance(node, t.Section):
@@ -229,7 +231,7 @@ def test_normalising_never_raises_loses_no_han_or_digit_and_is_idempotent(genera
     missing = Counter(expected) - Counter(HAN_OR_DIGIT.findall(tree_text(once)))
     assert not missing, f"lost {dict(missing)} of {text!r}"
     twice = normalise(once, Findings("t.md", lines=text.split("\n")), base_dir=Path("/nonexistent-folder"))
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)
 
 
 @PROPERTY
@@ -251,7 +253,7 @@ def test_line_ends_do_not_change_the_tree(generated, ending):
     as_lf = decode_source(Path("t.md"), text.encode("utf-8"))
     other = decode_source(Path("t.md"), text.replace("\n", ending).encode("utf-8"))
     assert other.text == as_lf.text
-    assert t.dump(read_document(other)) == t.dump(read_document(as_lf))
+    assert dump(read_document(other)) == dump(read_document(as_lf))
 
 
 @PROPERTY
@@ -274,4 +276,4 @@ MARKDOWN_SOUP = "甲乙丙1２ \t\u3000\n*_#->`[]()!<>|\\:,;?。，“”（）&
 def test_any_mix_of_markdown_characters_reads_and_normalises_twice_alike(text):
     once, _ = compile_text(text)
     twice = normalise(once, Findings("t.md"), base_dir=Path("/nonexistent-folder"))
-    assert t.dump(twice) == t.dump(once)
+    assert dump(twice) == dump(once)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from compiler import tree as t
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
 
 from helpers import SAMPLE, count_inline, kinds, messages, only, paragraph_texts, read, read_sample
 
@@ -31,7 +33,7 @@ def _block_at(doc: t.Document, line: int) -> t.Block:
 
 def test_sample_title_is_the_first_level_one_heading_and_is_removed_from_the_body(sample):
     doc, findings = sample
-    assert t.plain_text(doc.title) == "第十一章 区县科技创新"
+    assert plain_text(doc.title) == "第十一章 区县科技创新"
     assert doc.title_line == 3
     assert not any(isinstance(b, t.Heading) and b.level == 1 for b in doc.children)
     assert doc.language == "zh-Hans"
@@ -60,7 +62,7 @@ def test_sample_overview_heading_is_on_line_11(sample):
     heading = _block_at(doc, 11)
     assert isinstance(heading, t.Heading)
     assert heading.level == 2
-    assert t.plain_text(heading.children) == "概述"
+    assert plain_text(heading.children) == "概述"
 
 
 def test_sample_subsection_heading_is_on_line_19_at_level_3(sample):
@@ -68,7 +70,7 @@ def test_sample_subsection_heading_is_on_line_19_at_level_3(sample):
     heading = _block_at(doc, 19)
     assert isinstance(heading, t.Heading)
     assert heading.level == 3
-    assert t.plain_text(heading.children) == "“市区联动”促进创新发展"
+    assert plain_text(heading.children) == "“市区联动”促进创新发展"
 
 
 def test_sample_key_point_list_starts_on_line_5_with_five_items(sample):
@@ -77,7 +79,7 @@ def test_sample_key_point_list_starts_on_line_5_with_five_items(sample):
     assert isinstance(first, t.BulletList)
     assert first.line == 5
     assert not first.ordered
-    assert [t.plain_text(item.children[0].children) for item in first.items] == [
+    assert [plain_text(item.children[0].children) for item in first.items] == [
         "深化“市区联动”机制",
         "培育区县科技创新集群",
         "促进科技金融体系建设",
@@ -95,15 +97,15 @@ def test_sample_paragraph_line_numbers(sample):
     doc, _ = sample
     first = _block_at(doc, 13)
     assert isinstance(first, t.Paragraph)
-    assert t.plain_text(first.children).startswith("2010年,上海18个区县")
+    assert plain_text(first.children).startswith("2010年,上海18个区县")
     sidebar = _block_at(doc, 47)
     assert isinstance(sidebar, t.Paragraph)
-    assert t.plain_text(sidebar.children[0]) == "国资背景投资公司运行机制改革"
-    assert t.plain_text(_block_at(doc, 232).children).startswith("松江区科技项目立项大会")
-    assert t.plain_text(_block_at(doc, 234).children).startswith("高新技术成果转化项目270项")
+    assert plain_text(sidebar.children[0]) == "国资背景投资公司运行机制改革"
+    assert plain_text(_block_at(doc, 232).children).startswith("松江区科技项目立项大会")
+    assert plain_text(_block_at(doc, 234).children).startswith("高新技术成果转化项目270项")
     last = doc.children[-1]
     assert last.line == 276
-    assert t.plain_text(last.children).startswith("推进企业科技进步。")
+    assert plain_text(last.children).startswith("推进企业科技进步。")
 
 
 def test_sample_every_block_line_points_at_its_source_line(sample):
@@ -111,7 +113,7 @@ def test_sample_every_block_line_points_at_its_source_line(sample):
     lines = SAMPLE.read_text(encoding="utf-8").split("\n")
     for block in doc.children:
         if isinstance(block, (t.Paragraph, t.Heading)):
-            probe = t.plain_text(block.children)[:6]
+            probe = plain_text(block.children)[:6]
             assert probe in lines[block.line - 1].replace("**", ""), (block.line, probe)
 
 
@@ -137,7 +139,7 @@ def test_sample_line_holding_one_space_counts_as_blank_and_makes_no_block(sample
     after = _block_at(doc, 74)
     assert after.blank_lines_before == 2
     assert isinstance(after.children[0], t.Strong)
-    assert t.plain_text(after.children[0]) == "推进企业自主创新。"
+    assert plain_text(after.children[0]) == "推进企业自主创新。"
 
 
 def test_sample_all_87_bold_spans_are_read(sample):
@@ -149,7 +151,7 @@ def test_sample_bold_between_cjk_punctuation_and_han_is_read(sample):
     doc, _ = sample
     paragraph = _block_at(doc, 25)
     assert kinds(paragraph.children) == ["Strong", "Text"]
-    assert t.plain_text(paragraph.children[0]) == "推进区县创新发展。"
+    assert plain_text(paragraph.children[0]) == "推进区县创新发展。"
     assert paragraph.children[1].text.startswith("“市区联动”结合区县特色活动和项目")
 
 
@@ -163,7 +165,7 @@ def test_sample_unbolded_sidebar_is_a_plain_text_paragraph(sample):
 
 def test_sample_keeps_ascii_punctuation_for_the_passes_to_fix(sample):
     doc, _ = sample
-    assert "2010年,上海18个区县" in t.plain_text(_block_at(doc, 13).children)
+    assert "2010年,上海18个区县" in plain_text(_block_at(doc, 13).children)
 
 
 # ---------------------------------------------------------------- titles and front matter
@@ -171,7 +173,7 @@ def test_sample_keeps_ascii_punctuation_for_the_passes_to_fix(sample):
 
 def test_first_level_one_heading_becomes_title_and_later_ones_stay():
     doc, findings = read("# 第一章 甲\n\n正文。\n\n# 第二个一级标题\n")
-    assert t.plain_text(doc.title) == "第一章 甲"
+    assert plain_text(doc.title) == "第一章 甲"
     assert doc.title_line == 1
     assert kinds(doc.children) == ["Paragraph", "Heading"]
     assert doc.children[1].level == 1
@@ -181,7 +183,7 @@ def test_first_level_one_heading_becomes_title_and_later_ones_stay():
 
 def test_missing_title_uses_file_stem_and_warns_on_line_1():
     doc, findings = read("正文。\n", name="chapter-7.md")
-    assert t.plain_text(doc.title) == "chapter-7"
+    assert plain_text(doc.title) == "chapter-7"
     assert doc.title_line == 0
     assert messages(findings) == [(1, "warning", "no '# ' chapter title; the file name is used as the title")]
 
@@ -190,7 +192,7 @@ def test_front_matter_is_parsed_into_meta_and_not_read_as_text():
     doc, findings = read('---\ntitle: 第一章\nlang: zh-Hant\nauthor: "张三"\n---\n\n正文。\n')
     assert doc.meta == {"title": "第一章", "lang": "zh-Hant", "author": "张三"}
     assert doc.language == "zh-Hant"
-    assert t.plain_text(doc.title) == "第一章"
+    assert plain_text(doc.title) == "第一章"
     assert kinds(doc.children) == ["Paragraph"]
     assert doc.children[0].line == 7
     assert findings.items == []
@@ -198,7 +200,7 @@ def test_front_matter_is_parsed_into_meta_and_not_read_as_text():
 
 def test_front_matter_title_yields_to_a_level_one_heading():
     doc, _ = read("---\ntitle: 元数据标题\n---\n\n# 正文标题\n\n正文。\n")
-    assert t.plain_text(doc.title) == "正文标题"
+    assert plain_text(doc.title) == "正文标题"
     assert doc.title_line == 5
     assert doc.meta["title"] == "元数据标题"
 
@@ -206,12 +208,12 @@ def test_front_matter_title_yields_to_a_level_one_heading():
 def test_unterminated_front_matter_is_not_front_matter():
     doc, _ = read("---\ntitle: 甲\n\n# 标题\n")
     assert doc.meta == {}
-    assert t.plain_text(doc.title) == "标题"
+    assert plain_text(doc.title) == "标题"
 
 
 def test_heading_levels_and_lines():
     doc, _ = read("# T\n\n## 二级\n### 三级\n\n#### 四级\n")
-    assert [(b.level, t.plain_text(b.children), b.line) for b in doc.children] == [
+    assert [(b.level, plain_text(b.children), b.line) for b in doc.children] == [
         (2, "二级", 3), (3, "三级", 4), (4, "四级", 6),
     ]
     assert not any(b.recovered for b in doc.children)
@@ -228,7 +230,7 @@ def test_blank_lines_before_are_counted_including_whitespace_only_lines():
 def test_soft_line_breaks_stay_in_one_paragraph():
     doc, _ = read("# T\n\n上海\n北京\n")
     assert kinds(doc.children) == ["Paragraph"]
-    assert t.plain_text(doc.children[0].children) == "上海\n北京"
+    assert plain_text(doc.children[0].children) == "上海\n北京"
 
 
 def test_fenced_code_with_blank_lines_is_one_block_not_split_into_paragraphs():
@@ -283,7 +285,7 @@ def test_loose_list_stays_one_list():
     doc, _ = read("# T\n\n- 一\n\n- 二\n\n- 三\n\n后文。\n")
     assert kinds(doc.children) == ["BulletList", "Paragraph"]
     lst = doc.children[0]
-    assert [t.plain_text(item.children[0].children) for item in lst.items] == ["一", "二", "三"]
+    assert [plain_text(item.children[0].children) for item in lst.items] == ["一", "二", "三"]
     assert [item.line for item in lst.items] == [3, 5, 7]
     assert doc.children[1].line == 9
 
@@ -322,7 +324,7 @@ def test_ordered_list_keeps_its_start_number():
     lst = doc.children[0]
     assert lst.ordered
     assert lst.start == 3
-    assert [t.plain_text(item.children[0].children) for item in lst.items] == ["甲", "乙"]
+    assert [plain_text(item.children[0].children) for item in lst.items] == ["甲", "乙"]
 
 
 def test_list_interrupting_a_paragraph_starts_a_list():
@@ -335,7 +337,7 @@ def test_nested_list_is_kept_inside_its_item():
     doc, _ = read("# T\n\n- 一\n- 二\n    - 子\n")
     items = doc.children[0].items
     assert kinds(items[1].children) == ["Paragraph", "BulletList"]
-    assert t.plain_text(items[1].children[1].items[0].children[0].children) == "子"
+    assert plain_text(items[1].children[1].items[0].children[0].children) == "子"
 
 
 def test_block_quote_holds_its_paragraphs():
@@ -354,8 +356,8 @@ def test_table_header_and_rows():
     doc, _ = read("# T\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n")
     table = only(doc.children, t.Table)
     assert table.line == 3
-    assert [t.plain_text(c) for c in table.header] == ["甲", "乙"]
-    assert [[t.plain_text(c) for c in row] for row in table.rows] == [["1", "2"]]
+    assert [plain_text(c) for c in table.header] == ["甲", "乙"]
+    assert [[plain_text(c) for c in row] for row in table.rows] == [["1", "2"]]
 
 
 def test_thematic_break():
@@ -400,7 +402,7 @@ def test_block_html_comment_is_dropped():
     doc, _ = read("# T\n\n<!-- 编者注：删 -->\n\n正文。\n")
     assert kinds(doc.children) == ["Paragraph"]
     assert doc.children[0].line == 5
-    assert "编者注" not in t.dump(doc)
+    assert "编者注" not in dump(doc)
 
 
 def test_inline_html_comment_is_dropped():
@@ -449,7 +451,7 @@ def test_text_python_markdown_would_drop_at_odd_bold_markers_is_kept_as_typed():
     """Python-Markdown reads `丙******丁**` as a bold `*` and drops 丁: the reader sees that text
     went missing, reads the markers as typed and says so."""
     doc, findings = read("# T\n\n甲**乙****丙******丁**\n")
-    assert "丁" in t.plain_text(doc.children[0].children)
+    assert "丁" in plain_text(doc.children[0].children)
     assert messages(findings) == [
         (3, "warning", "bold/italic markers here cannot be read without losing text: they are shown as typed")
     ]

@@ -15,9 +15,11 @@ import stat
 
 import pytest
 
-from compiler import tree as t
+from compiler.model import nodes as t
+from compiler.model.dump import dump
+from compiler.model.traverse import iter_blocks, plain_text
 from compiler.build import compile_source
-from compiler.source import decode_source, read_source
+from compiler.readers.source import decode_source, read_source
 
 from test_cli import one_line, run
 
@@ -34,7 +36,7 @@ CHAPTER = (
 
 
 def dump_of(path) -> str:
-    return t.dump(compile_source(path).doc)
+    return dump(compile_source(path).doc)
 
 
 def levels_and_messages(path) -> list[tuple[int, int, str, str]]:
@@ -128,17 +130,17 @@ def test_paragraphs_indented_by_the_author_are_prose_not_code(tmp_path, clean, i
     path = tmp_path / "indented" / "clean.txt"
     path.write_text(text, encoding="utf-8")
     doc = compile_source(path).doc
-    assert "CodeBlock" not in t.dump(doc)
+    assert "CodeBlock" not in dump(doc)
     assert dump_of(path) == dump_of(clean)
 
 
 def test_indented_chinese_paragraph_after_a_heading_line_is_prose():
     source = decode_source(__import__("pathlib").Path("h.txt"), "# 标题\n\t上海市科技工作取得新进展。\n".encode())
-    from compiler.reader import read_document
+    from compiler.readers.markdown import read_document
 
     doc = read_document(source)
     assert [type(b).__name__ for b in doc.children] == ["Paragraph"]
-    assert t.plain_text(doc.children[0].children) == "上海市科技工作取得新进展。"
+    assert plain_text(doc.children[0].children) == "上海市科技工作取得新进展。"
 
 
 def test_indented_latin_code_stays_code_and_list_continuations_stay_in_the_list(tmp_path):
@@ -147,14 +149,14 @@ def test_indented_latin_code_stays_code_and_list_continuations_stay_in_the_list(
     doc = compile_source(path).doc
     kinds = [type(b).__name__ for b in doc.children]
     assert "CodeBlock" in kinds
-    lists = [b for b in t.walk_blocks(doc.children) if isinstance(b, t.BulletList)]
+    lists = [b for b in iter_blocks(doc.children) if isinstance(b, t.BulletList)]
     assert len(lists) == 1 and len(lists[0].items[0].children) == 2
 
 
 def test_tabs_inside_a_line_are_kept_as_spacing_not_lost(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("# 标题\n\n项目\t数量\t金额。\n", encoding="utf-8")
-    text = t.plain_text(compile_source(path).doc.children[0].children)
+    text = plain_text(compile_source(path).doc.children[0].children)
     assert text.replace(" ", "").replace("\t", "") == "项目数量金额。"
 
 
@@ -165,8 +167,8 @@ def test_control_characters_are_removed_and_each_line_reported_with_its_column(t
     path = tmp_path / "c.txt"
     path.write_text("# 标题\n\n第一段\x0c。\n\n第\x01二\x1f段。\n", encoding="utf-8")
     compiled = compile_source(path)
-    assert "\x0c" not in t.dump(compiled.doc) and "\x01" not in t.dump(compiled.doc)
-    assert [t.plain_text(b.children) for b in compiled.doc.children] == ["第一段。", "第二段。"]
+    assert "\x0c" not in dump(compiled.doc) and "\x01" not in dump(compiled.doc)
+    assert [plain_text(b.children) for b in compiled.doc.children] == ["第一段。", "第二段。"]
     assert levels_and_messages(path) == [
         (3, 4, "warning", "control character U+000C removed: it cannot appear in the outputs"),
         (5, 2, "warning", "control character U+0001, U+001F removed: it cannot appear in the outputs"),
@@ -176,7 +178,8 @@ def test_control_characters_are_removed_and_each_line_reported_with_its_column(t
 def test_a_bom_inside_the_text_does_not_hide_a_heading(tmp_path):
     path = tmp_path / "c.txt"
     path.write_text("# 标题\n\n正文。\n\n\ufeff## 第二节\n\n正文。\n", encoding="utf-8")
-    assert [s.title for s in t.walk_sections(compile_source(path).doc.children)] == [[t.Text("第二节")]]
+    sections = [b for b in iter_blocks(compile_source(path).doc) if isinstance(b, t.Section)]
+    assert [s.title for s in sections] == [[t.Text("第二节")]]
 
 
 def test_an_empty_file_is_a_warning_not_a_crash(tmp_path):

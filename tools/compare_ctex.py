@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from compiler.build.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -25,7 +26,7 @@ def build_ours(source: Path, outdir: Path) -> Path:
     from compiler.build import build
 
     with tempfile.TemporaryDirectory() as scratch:
-        result = build(source, scratch, ("pdf",))
+        result = build(source, scratch, BuildOptions(formats=("pdf",)))
         target = outdir / "ours.pdf"
         shutil.copyfile(result.outputs["pdf"], target)
     return target

@@ -1,0 +1,94 @@
+"""A book's configuration: `book.toml` names a yearbook's metadata and its ordered chapter files.
+
+`load_book` reads and checks the file: an unknown key, a value of the wrong type or a missing
+chapter is an error naming it (exit 2).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import EXIT_USAGE, ReportError, read_data_file
+
+SCRIPTS = ("hans", "hant")
+CONVERSIONS = ("s2t", "s2twp", "s2hk", "s2tw")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+LANGUAGE_OF = {"s2t": "zh-Hant", "s2tw": "zh-Hant-TW", "s2twp": "zh-Hant-TW", "s2hk": "zh-Hant-HK"}
+
+
+@dataclass
+class Book:
+    """A book as book.toml describes it: metadata, settings and its chapter files in order."""
+
+    path: Path
+    title: str
+    chapters: list[Path]
+    subtitle: str = ""
+    edition: str = ""
+    year: int | None = None
+    publisher: str = ""
+    isbn: str = ""
+    editors: list[str] = field(default_factory=list)
+    language: str = "zh-Hans"
+    script: str = "hans"
+    opencc: str = "s2t"
+    layout: str = "yearbook"
+    pdf_variant: str = ""
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def output_language(self) -> str:
+        """The language tag of the edition: zh-Hant (-TW, -HK) when converted to Traditional."""
+        return LANGUAGE_OF[self.opencc] if self.script == "hant" else self.language
+
+
+_TYPES = {
+    "title": str, "subtitle": str, "edition": str, "year": int, "publisher": str, "isbn": str,
+    "editors": list, "language": str, "script": str, "opencc": str, "layout": str, "chapters": list,
+    "pdf_variant": str,
+}
+
+
+def load_book(path: str | Path) -> Book:
+    """Read `book.toml`; exit 2 with the key or file named when it is wrong."""
+    path = Path(path)
+    data = read_data_file(path, tomllib.loads, (tomllib.TOMLDecodeError,), missing=f"{path}: no such book file",
+                          invalid="not a valid TOML book file")
+    for key, value in data.items():
+        if key not in _TYPES:
+            raise ReportError(f"{path}: unknown key '{key}' (known: {', '.join(sorted(_TYPES))})", EXIT_USAGE)
+        if not isinstance(value, _TYPES[key]) or (key == "year" and isinstance(value, bool)):
+            raise ReportError(f"{path}: '{key}' must be a {_TYPES[key].__name__}", EXIT_USAGE)
+    for required in ("title", "chapters"):
+        if not data.get(required):
+            raise ReportError(f"{path}: '{required}' is missing", EXIT_USAGE)
+    chapters = []
+    for entry in data["chapters"]:
+        if not isinstance(entry, str):
+            raise ReportError(f"{path}: 'chapters' must list file names", EXIT_USAGE)
+        chapter = (path.parent / entry).resolve()
+        if not chapter.is_file():
+            raise ReportError(f"{path}: chapter '{entry}' not found", EXIT_USAGE)
+        chapters.append(chapter)
+    book = Book(path=path.resolve(), **{k: v for k, v in data.items() if k != "chapters"}, chapters=chapters)
+    check_options(book, path)
+    return book
+
+
+def check_options(book: Book, where: Path | str = "") -> None:
+    """Raise a usage error naming the first setting of `book` that is not a known value."""
+    prefix = f"{where}: " if where else ""
+    if book.script not in SCRIPTS:
+        raise ReportError(f"{prefix}script '{book.script}' is not one of {', '.join(SCRIPTS)}", EXIT_USAGE)
+    if book.opencc not in CONVERSIONS:
+        raise ReportError(f"{prefix}opencc '{book.opencc}' is not one of {', '.join(CONVERSIONS)}", EXIT_USAGE)
+    if book.pdf_variant and book.pdf_variant not in PDF_VARIANTS:
+        raise ReportError(f"{prefix}pdf_variant '{book.pdf_variant}' is not one of {', '.join(PDF_VARIANTS)}",
+                          EXIT_USAGE)
+    if any(not isinstance(name, str) for name in book.editors):
+        raise ReportError(f"{prefix}'editors' must list names", EXIT_USAGE)

@@ -1,0 +1,151 @@
+"""The build of a book (`book.toml`): every chapter read and normalised, the book paginated as
+one document or chapter by chapter, then its PDF, EPUB and edition manifest written together.
+
+The book's own settings (its layout, script, PDF variant) are what the build reads and what the
+up-to-date key holds; options given on the command line override them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..books.chapters import chapter_of_book, rebase_images
+from ..books.config import Book, check_options, load_book
+from ..diagnostics import EXIT_USAGE, Findings, ReportError
+from ..writers.templates import Layout, layout_folder, load_layout
+from . import interrupts
+from .cache import tools_key
+from .chapter import (
+    Compiled, allowed_roots, build_date, cache_options, compile_source, image_files, stop_on_findings,
+    up_to_date_or_build,
+)
+from .options import BuildOptions, BuildResult, default_jobs
+from .outputs import StagedOutputs, output_folder
+from .parts import PartsFolder
+from .progress import Progress
+
+
+def build_book(path: str | Path, outdir: str | Path = "build", options: BuildOptions | None = None, *,
+               progress: Progress | None = None) -> BuildResult:
+    """Build the book that `path` (a book.toml) describes: one PDF, one EPUB, and edition.json.
+
+    The book is paginated a chapter at a time in `options.jobs` processes (default: one per CPU),
+    reusing chapters an earlier build paginated (unless not `options.reuse_parts`); PDF/A and
+    PDF/UA, a layout without `chapters_apart`, or `paginate_apart=False` paginate it as one
+    document (see `compiler.writers.print.paginate_book`)."""
+    options = options if options is not None else BuildOptions()
+    run = progress if progress is not None else Progress()
+    with interrupts.raising_on_signals():
+        book = _configured(load_book(path), options)
+        out = Path(outdir)
+        key_options = cache_options(book.path, options, layout=book.layout, pdf_variant=book.pdf_variant,
+                                    script=book.script, opencc=book.opencc)
+        return up_to_date_or_build(book.path, out, options, layout_folder(book.layout), key_options,
+                                   lambda: _build_book(book, out, options, run))
+
+
+def _configured(book: Book, options: BuildOptions) -> Book:
+    """The book with the options that override its own settings."""
+    overrides = {key: value for key, value in (("pdf_variant", options.pdf_variant), ("script", options.script),
+                                                ("opencc", options.opencc)) if value is not None}
+    book = replace(book, **overrides)  # type: ignore[arg-type]
+    check_options(book)
+    return book
+
+
+def _build_book(book: Book, outdir: Path, options: BuildOptions, progress: Progress) -> BuildResult:
+    from ..writers.epub.package import book_epub_bytes
+    from ..writers.epub.page_list import mark_pages, with_blank_pages_placed
+    from ..writers.html import book_context
+    from .edition import MANIFEST_NAME, manifest_text
+
+    layout = load_layout(book.layout)
+    if "book" not in layout.config:
+        raise ReportError(f"layout '{book.layout}' has no [book] template", EXIT_USAGE)
+    date = build_date([book.path, *book.chapters])
+    compiled = [compile_source(chapter, progress) for chapter in book.chapters]
+    for chapter in compiled:
+        stop_on_findings(chapter.findings, strict=options.strict, check_hint="run 'reportc check' on the chapter")
+    compiled = [Compiled(c.source, chapter_of_book(c.doc, number, book), c.findings)
+                for number, c in enumerate(compiled, start=1)]
+    docs = [c.doc for c in compiled]
+    findings = Findings(str(book.path))
+    for chapter in compiled:
+        findings.items.extend(chapter.findings.items)
+    images = [image_files(c.doc, c.source.path.parent) for c in compiled]
+    result = BuildResult(findings=findings, inputs=[book.path, *book.chapters, *(f for own in images for f in own)],
+                         chapters=len(docs))
+    stem = book.path.stem
+    with StagedOutputs(output_folder(outdir)) as outputs:
+        with progress.phase("paginate"):
+            print_docs = [rebase_images(c.doc, c.source.path.parent, book.folder) for c in compiled]
+            context = book_context(book, print_docs, layout, date.isoformat())
+            if "html" in options.formats:
+                html = _render_part(context, layout)
+                outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
+            paginated = _paginate(book, compiled, images, layout, context, date, outdir, options, outputs, progress)
+            result.pages = len(paginated.starts)
+            result.paginated = paginated.paginated
+        if "pdf" in options.formats:
+            with progress.phase("PDF"):
+                outputs.stage(f"{stem}.pdf", "pdf", paginated.write_pdf)
+        if "epub" in options.formats:
+            with progress.phase("EPUB"):
+                starts, first_chapter = paginated.starts, paginated.front_pages
+                front = [s.label for s in starts[:first_chapter]]
+                placed = with_blank_pages_placed(starts[first_chapter:])
+                marked = [mark_pages(doc, placed) for doc in docs]
+                data = book_epub_bytes(book, marked, layout, date=date, front_markers=front,
+                                       embed_fonts=options.embed_fonts, image_dirs=[c.source.path.parent for c in compiled])
+                outputs.stage(f"{stem}.epub", "epub", lambda temp: temp.write_bytes(data))
+        staged = [(target, temp) for key, (temp, target) in outputs.staged.items() if key in ("pdf", "epub")]
+        manifest = manifest_text(outdir, book, [book.path, *book.chapters], staged, date)
+        outputs.stage(MANIFEST_NAME, "manifest", lambda temp: temp.write_text(manifest, encoding="utf-8"))
+        result.outputs = outputs.commit()
+    return result
+
+
+def _render_part(context: dict[str, Any], layout: Layout, **part: Any) -> str:
+    from ..writers.html import render_book_part
+
+    return render_book_part(context, layout, **part)
+
+
+def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], layout: Layout, context: dict[str, Any],
+              date: datetime, outdir: Path, options: BuildOptions, outputs: StagedOutputs, progress: Progress) -> Any:
+    """The book's pages: as one document, or a chapter at a time (see `paginate_book`)."""
+    from ..writers.fonts import check_fonts
+    from ..writers.print.paginate_book import paginate_by_parts, paginate_whole
+    from ..writers.print.pdf import render_pages, write_pdf
+
+    check_fonts()
+    docs = [c.doc for c in compiled]
+    roots = allowed_roots(layout, [c.source.path.parent for c in compiled])
+
+    def render_here(html: str) -> Any:
+        return render_pages(html, base_dir=book.folder, allowed_roots=roots)
+
+    apart = options.paginate_apart is not False and layout.config["book"].get("chapters_apart", False)
+    if not apart or book.pdf_variant:
+        identifier = f"{book.title}\n{book.edition}\n{book.isbn}\n{book.output_language}"
+        attachments = [book.path, *book.chapters] if book.pdf_variant.startswith("pdf/a") else []
+        return paginate_whole(
+            _render_part(context, layout), docs, render_here,
+            lambda pages, target, roman_pages: write_pdf(
+                pages, target, identifier=identifier, variant=book.pdf_variant, date=date, attachments=attachments,
+                roman_pages=roman_pages))
+    store = PartsFolder.for_book(book.path, outdir, tools_key(layout.folder)) if options.reuse_parts else None
+    if store is None:
+        scratch = Path(tempfile.mkdtemp(prefix="reportc-parts-"))
+        outputs.on_exit(lambda: shutil.rmtree(scratch, ignore_errors=True))
+        store = PartsFolder(scratch, tools_key(layout.folder))
+    return paginate_by_parts(
+        render_part=lambda **part: _render_part(context, layout, **part), layout=layout, docs=docs,
+        image_files=images, base_dir=book.folder, allowed_roots=roots, render_here=render_here,
+        jobs=options.jobs if options.jobs is not None else default_jobs(), store=store,
+        reuse=options.reuse_parts, chapter_done=lambda done, total: progress.step("paginate", f"{done}/{total} chapters"))

@@ -1,0 +1,167 @@
+"""The build of one chapter: read → normalise → render, outputs written so a failed build changes nothing.
+
+`compile_source` is the front of every build (and of `reportc check`): a chapter read and
+normalised, its findings collected. `build` renders the chapter's HTML, pages (WeasyPrint), PDF
+and EPUB, unless the last build into the folder is still up to date (`cache`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Sequence
+from urllib.parse import unquote
+
+from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, Finding, Findings, ReportError
+from ..model.nodes import Document
+from ..readers.markdown import read_document
+from ..readers.source import SourceText, read_source
+from ..transforms import normalise
+from ..transforms.images import shown_images
+from ..writers.templates import LAYOUTS_DIR, Layout, layout_folder, load_layout
+from . import cache, interrupts
+from .options import BuildOptions, BuildResult
+from .outputs import StagedOutputs, output_folder
+from .progress import Progress
+
+
+@dataclass
+class Compiled:
+    """A chapter read and normalised: its source text, its tree and the findings about it."""
+
+    source: SourceText
+    doc: Document
+    findings: Findings
+
+
+def compile_source(path: str | Path, progress: Progress | None = None) -> Compiled:
+    """Read and normalise one chapter; findings are collected, not raised."""
+    progress = progress if progress is not None else Progress()
+    with progress.phase("read"):
+        source = read_source(path)
+        findings = Findings(source.name, lines=source.text.split("\n"))
+        doc = read_document(source, findings)
+    with progress.phase("normalise"):
+        doc = normalise(doc, findings, base_dir=source.path.parent)
+    return Compiled(source, doc, findings)
+
+
+def stopping_findings(findings: Findings, *, strict: bool = False) -> list[Finding]:
+    """The findings that fail a build or check, in source order: errors, and with `strict`
+    warnings too (as they stand: `Finding.as_error` gives them as errors)."""
+    levels = ("error", "warning") if strict else ("error",)
+    return [f for f in findings.sorted() if f.level in levels]
+
+
+def stop_on_findings(findings: Findings, *, strict: bool, check_hint: str) -> None:
+    """Raise the ReportError that stops a build, if a finding should."""
+    stops = stopping_findings(findings, strict=strict)
+    if stops:
+        first = stops[0]
+        why = "build stopped by --strict" if first.level != "error" else "build stopped"
+        raise ReportError(f"{first.as_error()} ({why}; {check_hint})", EXIT_FAILURE, findings=findings)
+
+
+def image_files(doc: Document, folder: Path) -> list[Path]:
+    """The image files the document shows (data: URLs aside)."""
+    return sorted({folder / unquote(image.file) for image in shown_images(doc) if not image.file.startswith("data:")})
+
+
+def build_date(sources: list[Path]) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest source file's time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except ValueError:
+            raise ReportError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds", EXIT_USAGE) from None
+    return datetime.fromtimestamp(int(max(path.stat().st_mtime for path in sources)), tz=timezone.utc)
+
+
+def allowed_roots(layout: Layout, source_dirs: Sequence[Path]) -> list[Path]:
+    """The folders WeasyPrint may read: the layout's, the fonts' and the sources'."""
+    return [layout.folder, LAYOUTS_DIR.parent / "fonts", *dict.fromkeys(d.resolve() for d in source_dirs)]
+
+
+def cache_options(source: Path, options: BuildOptions, **settings: Any) -> dict[str, Any]:
+    """What, besides the files read, a build's outputs depend on, for the up-to-date key."""
+    return {"source": str(source.resolve()), "formats": list(options.formats), "epub_fonts": options.embed_fonts,
+            "strict": options.strict, **settings}
+
+
+def up_to_date_or_build(source: Path, outdir: Path, options: BuildOptions, layout_dir: Path,
+                        key_options: dict[str, Any], run: Callable[[], BuildResult]) -> BuildResult:
+    """The last build's outputs when nothing they depend on changed (and `options` allow their
+    reuse); otherwise `run()`, recorded for the next time."""
+    if options.reuse_outputs:
+        fresh = cache.fresh(outdir, source.name, layout_dir, key_options)
+        if fresh is not None:
+            return BuildResult(outputs=fresh[0], inputs=fresh[1], up_to_date=True)
+    result = run()
+    cache.record(outdir, source.name, result.inputs, layout_dir, key_options, result.outputs)
+    return result
+
+
+def build(path: str | Path, outdir: str | Path = "build", options: BuildOptions | None = None, *,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the chapter at `path` into `outdir` as `options` say. Raises ReportError on failure
+    and `interrupts.Interrupted` on SIGINT/SIGTERM; either way no earlier output is changed."""
+    options = options if options is not None else BuildOptions()
+    for name in ("pdf_variant", "script", "opencc", "jobs"):
+        if getattr(options, name):
+            raise ReportError(f"--{name.replace('_', '-')} applies to books (a book.toml), not to one chapter",
+                              EXIT_USAGE)
+    source, out = Path(path), Path(outdir)
+    run = progress if progress is not None else Progress()
+    with interrupts.raising_on_signals():
+        layout_dir = layout_folder(options.layout)
+        key_options = cache_options(source, options, layout=options.layout)
+        return up_to_date_or_build(source, out, options, layout_dir, key_options,
+                                   lambda: _build(source, out, options, run))
+
+
+def _build(path: Path, outdir: Path, options: BuildOptions, progress: Progress) -> BuildResult:
+    layout = load_layout(options.layout)
+    compiled = compile_source(path, progress)
+    stop_on_findings(compiled.findings, strict=options.strict, check_hint="run 'reportc check' for all findings")
+    source, doc = compiled.source, compiled.doc
+    date = build_date([source.path])
+    result = BuildResult(findings=compiled.findings, inputs=[source.path, *image_files(doc, source.path.parent)])
+    with StagedOutputs(output_folder(outdir)) as outputs:
+        _render(doc, source, layout, options, outputs, result, date=date, progress=progress)
+        result.outputs = outputs.commit()
+    return result
+
+
+def _render(doc: Document, source: SourceText, layout: Layout, options: BuildOptions, outputs: StagedOutputs,
+            result: BuildResult, *, date: datetime, progress: Progress) -> None:
+    from ..writers.epub.package import book_identifier, epub_bytes
+    from ..writers.epub.page_list import mark_pages
+    from ..writers.fonts import check_fonts
+    from ..writers.html import render_print_html
+    from ..writers.print.page_map import page_starts
+    from ..writers.print.pdf import render_pages, write_pdf
+
+    formats, stem = options.formats, source.stem
+    with progress.phase("paginate"):
+        html = render_print_html(doc, layout)
+        if "html" in formats:
+            outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
+        if "pdf" in formats or "epub" in formats:
+            # the EPUB cites the print edition's pages, so it needs the pagination too
+            check_fonts()
+            folder = source.path.parent
+            pages, html_root = render_pages(html, base_dir=folder, allowed_roots=allowed_roots(layout, [folder]))
+            result.pages = len(pages.pages)
+    if "pdf" in formats:
+        with progress.phase("PDF"):
+            outputs.stage(f"{stem}.pdf", "pdf",
+                          lambda temp: write_pdf(pages, temp, identifier=book_identifier(doc, stem)))
+    if "epub" in formats:
+        with progress.phase("EPUB"):
+            marked = mark_pages(doc, page_starts(pages, html_root, doc))
+            data = epub_bytes(marked, layout, stem=stem, date=date, page_source=True,
+                              embed_fonts=options.embed_fonts, image_dir=source.path.parent)
+            outputs.stage(f"{stem}.epub", "epub", lambda temp: temp.write_bytes(data))

@@ -1,0 +1,115 @@
+"""SIGINT and SIGTERM during a build: stop, remove what was staged, change no earlier output.
+
+Python turns SIGINT into KeyboardInterrupt, but SIGTERM (what `kill`, systemd and CI runners
+send) ends the process at once, skipping every cleanup: staged `.part` files would stay behind.
+While a build runs, both signals raise `Interrupted` instead, so the stack unwinds and the build's
+cleanup runs. The handler also records the signal, and the build checks that record before it
+commits: code that swallows exceptions (a bare `except:` in a library) cannot make an
+interrupted build replace the outputs. The commit itself — renaming staged files into place —
+runs with both signals blocked, so it is never cut in half. A build killed outright (SIGKILL)
+cannot clean up: its `.part` files carry its process id, and `process_running` tells the next
+build whether they are still in use.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def process_running(pid: int) -> bool:
+    """Is process `pid` alive (someone else's running build counts)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+class Interrupted(KeyboardInterrupt):
+    """A build was stopped by a signal. A KeyboardInterrupt, so `except Exception` lets it pass."""
+
+    def __init__(self, signum: int, after_commit: bool = False):
+        super().__init__(signum)
+        self.signum = signum
+        self.after_commit = after_commit
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum  # what a shell reports for a process ended by this signal
+
+
+_received: list[int] = []
+
+
+def received() -> int | None:
+    """The signal received while the handlers were installed, if any."""
+    return _received[-1] if _received else None
+
+
+def _raise(signum: int, frame: Any) -> None:
+    _received.append(signum)
+    raise Interrupted(signum)
+
+
+@contextmanager
+def raising_on_signals() -> Iterator[None]:
+    """Within this block SIGINT and SIGTERM raise `Interrupted` (in the main thread only; a
+    signal ignored when the process started stays ignored, as a background job expects)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for signum in SIGNALS:
+        current = signal.getsignal(signum)
+        if current is signal.SIG_IGN:
+            continue
+        previous[signum] = current
+        signal.signal(signum, _raise)
+    _received.clear()
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def check() -> None:
+    """Raise `Interrupted` if a signal arrived (and was swallowed somewhere) since the handlers
+    were installed."""
+    signum = received()
+    if signum is not None:
+        raise Interrupted(signum)
+
+
+@contextmanager
+def signals_blocked(*, done: bool) -> Iterator[None]:
+    """Run the block with SIGINT and SIGTERM held back; one that arrived meanwhile is taken
+    afterwards and raised as `Interrupted`, with `after_commit=done` (the block committed the
+    build's outputs: the build is over, not undone)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+    finally:
+        pending = signal.sigpending() & set(SIGNALS)
+        for signum in pending:
+            signal.sigtimedwait([signum], 0)  # take it, so unblocking does not deliver it again
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+    if pending:
+        signum = next(iter(pending))
+        _received.append(signum)
+        raise Interrupted(signum, after_commit=done)

@@ -1,0 +1,68 @@
+"""Watch mode: build once, then again each time the chapter (or an image it shows, or a file of
+its layout) is saved, until Ctrl-C or SIGTERM.
+
+Folders are watched, not files: editors save by writing a new file and renaming it over the old
+one, which a watch on the old file would miss. Only changes to the files a build read count, so
+outputs written inside the same folder never start another build. watchfiles gathers the
+changes of one save (an editor writes several times in a few milliseconds) into one rebuild.
+A failed build is reported and watching goes on; an interrupted one changes no output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..build import interrupts
+from ..diagnostics import EXIT_USAGE, ReportError
+
+STEP_MS = 100  # a save is over when nothing more changed for this long …
+DEBOUNCE_MS = 1600  # … or after this long, whatever still changes
+
+
+def watch(source: str | Path, rebuild: Callable[[], Iterable[Path] | None], *, layout_folder: Path,
+          quiet: bool = False) -> int:
+    """Run `rebuild` now and after every change to what it read; `rebuild` returns the files
+    it read (None when it failed: the source alone is then watched, plus what an earlier build
+    read). Returns 0 when stopped by Ctrl-C or SIGTERM."""
+    from watchfiles import watch as watch_changes
+
+    source = Path(source).absolute()
+    layout_folder = layout_folder.resolve()
+
+    def say(line: str) -> None:
+        if not quiet:
+            print(f"reportc: {line}", file=sys.stderr, flush=True)
+
+    with interrupts.raising_on_signals():
+        try:
+            inputs = _inputs(source, rebuild(), set())
+            say(f"watching {source.name} for changes (Ctrl-C to stop)")
+            while True:
+                folders = sorted(folder for folder in {path.parent for path in inputs} | {layout_folder}
+                                 if folder.is_dir())
+                if source.parent not in folders:
+                    raise ReportError(f"{source.parent}: no such folder to watch", EXIT_USAGE)
+
+                def relevant(change: Any, path: str, inputs: set[Path] = inputs) -> bool:
+                    changed = Path(path)
+                    return changed.absolute() in inputs or changed.resolve().parent == layout_folder
+
+                for changes in watch_changes(*folders, watch_filter=relevant, recursive=False, step=STEP_MS,
+                                             debounce=DEBOUNCE_MS, raise_interrupt=True):
+                    names = ", ".join(sorted({Path(path).name for _, path in changes}))
+                    say(f"{names} changed: building again")
+                    new_inputs = _inputs(source, rebuild(), inputs)
+                    if new_inputs != inputs:
+                        inputs = new_inputs
+                        break  # other files to watch: start watching again
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM (as Interrupted) or watchfiles' own
+            say("stopped watching")
+    return 0
+
+
+def _inputs(source: Path, read: Iterable[Path] | None, before: set[Path]) -> set[Path]:
+    if read is None:
+        return before | {source}
+    return {Path(path).absolute() for path in read} | {source}

@@ -1,0 +1,448 @@
+"""Reading: chapter text → a flat document tree, via Python-Markdown.
+
+Python-Markdown reads CJK bold spans that CommonMark parsers miss (see the brief), but it keeps
+no source positions and forgets how many blank lines stood between blocks. Both matter here:
+findings cite lines, and a sidebar box is known by the three or more blank lines before it. So
+the reader first cuts the text into block groups at blank lines (keeping fenced code and loose
+lists whole), records each group's first line and the blank lines before it, and hands each
+group to Python-Markdown. Its element tree is then turned into typed nodes (`compiler.model.nodes`).
+The result is flat: headings stand among the blocks; sections are made by a later pass.
+
+Chinese prose is often indented by its author rather than by the layout: two full-width spaces
+(`　　`), a tab or some spaces before each paragraph. Markdown would read a tab or four spaces as
+a code block; a paragraph that starts with Chinese after such an indent is prose, so the indent
+is dropped instead (a list's indented continuation is still read as part of the list).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from ..diagnostics import Findings
+from ..model.nodes import (
+    Block, BlockQuote, BulletList, Code, CodeBlock, Document, Emphasis, Heading, Image, Inline, LineBreak, Link, ListItem,
+    Paragraph, RawBlock, RawInline, Strong, Table, Text, ThematicBreak,
+)
+from ..model.text import HAN_CLASS, is_cjk
+from ..model.traverse import merge_text, tree_text
+from .source import SourceText
+
+BLANK = re.compile(r"^[\s\u3000\u200b\ufeff]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+LIST_MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])[ \t]")
+INDENTED = re.compile(r"^( {2,}|\t)")
+ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+INDENT = re.compile(r"^[ \t\u3000]+")
+CHINESE_SENTENCE_MARK = re.compile("[。，；：！？、]")
+FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+CONTENT_CHAR = re.compile(f"[{HAN_CLASS}0-9]")
+NOT_SHOWN = re.compile(r"<!--.*?(?:-->|\Z)|\]\([^)]*\)?|^ {0,3}\[[^\]]+\]:.*$|^[ \t]*\d{1,9}[.)](?=[ \t])"
+                       r"|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$", re.S | re.M)
+LONG_MARKER_RUN = re.compile(r"\*{3,}|_{3,}")
+MARKER = re.compile(r"[*_]+")
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+# fenced_code stashes its block as finished HTML; it is read back into a CodeBlock
+STASHED_CODE = re.compile(r'^\s*<pre(?:\s[^>]*)?><code(?:\s+class="(?:language-)?([^"]*)")?[^>]*>(.*)</code></pre>\s*$', re.S)
+
+
+@dataclass
+class _Group:
+    lines: list[str]
+    first_line: int  # 1-based line number of the group's first line
+    blank_lines_before: int
+
+
+class _Capture(Treeprocessor):
+    """Keeps the finished element tree, after inline parsing and unescaping."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.root: ET.Element | None = None
+
+    def run(self, root: ET.Element) -> None:
+        self.root = root
+
+
+class _Reader:
+    """Python-Markdown set up as the reader uses it, and the element tree of its last conversion."""
+
+    def __init__(self) -> None:
+        self.md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
+        self.capture = _Capture(self.md)
+        self.md.treeprocessors.register(self.capture, "reportc-capture", -100)
+
+    def convert(self, text: str) -> ET.Element | None:
+        self.md.reset()
+        self.capture.root = None
+        self.md.convert(text)
+        return self.capture.root
+
+    @property
+    def stash(self) -> list[str]:
+        return [str(raw) for raw in self.md.htmlStash.rawHtmlBlocks]
+
+
+def read_document(source: SourceText, findings: Findings | None = None) -> Document:
+    """Parse a chapter into a flat `Document`; the first level-1 heading becomes its title."""
+    findings = findings if findings is not None else Findings(source.name)
+    lines = source.text.split("\n")
+    if not findings.lines:
+        findings.lines = lines  # so passes can place their findings at a column
+    for note in source.notes:
+        findings.add(note.line, note.level, note.message, note.column)
+    meta, body_start = _front_matter(lines)
+    unclosed = _unclosed_fence(lines, body_start)
+    if unclosed:
+        column = len(lines[unclosed - 1]) - len(lines[unclosed - 1].lstrip(" ")) + 1
+        findings.error(unclosed, "code fence opened here is never closed: the rest of the chapter would be read as code",
+                       column, length=len(_fence_marker(lines[unclosed - 1])))
+    md = _Reader()
+    blocks: list[Block] = []
+    for group in _groups(lines, body_start):
+        blocks.extend(_parse_group(md, group, findings))
+    doc = Document(title=[], children=blocks, source_name=source.name, meta=meta)
+    if "lang" in meta:
+        doc.language = meta["lang"]
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading) and block.level == 1:
+            doc.title, doc.title_line = block.children, block.line
+            del blocks[index]
+            break
+    else:
+        if meta.get("title"):
+            doc.title = [Text(meta["title"])]
+        else:
+            doc.title = [Text(source.stem)]
+            findings.warning(1, "no '# ' chapter title; the file name is used as the title")
+    return doc
+
+
+def _fence_marker(line: str) -> str:
+    """The backticks or tildes that open a fenced code block on `line` ("" if none)."""
+    fence = FENCE.match(line)
+    return fence.group(1) if fence else ""
+
+
+def _front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
+    """YAML-style `---` front matter: simple `key: value` pairs only."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            meta = {}
+            for raw in lines[1:end]:
+                match = FRONT_MATTER_KEY.match(raw.strip())
+                if match:
+                    meta[match.group(1)] = match.group(2).strip().strip("\"'")
+            return meta, end + 1
+    return {}, 0
+
+
+def _unclosed_fence(lines: list[str], start: int) -> int:
+    """The 1-based line of a code fence that is never closed, or 0."""
+    opened, marker = 0, ""
+    for index in range(start, len(lines)):
+        fence = FENCE.match(lines[index])
+        if not fence:
+            continue
+        if not opened:
+            opened, marker = index + 1, fence.group(1)
+        elif fence.group(1)[0] == marker[0] and len(fence.group(1)) >= len(marker):
+            opened = 0
+    return opened
+
+
+def _groups(lines: list[str], start: int) -> list[_Group]:
+    """Cut lines into groups at blank lines, keeping fenced code, HTML comments and loose
+    lists together."""
+    groups: list[_Group] = []
+    current: list[str] = []
+    first = 0
+    blanks = 0
+    pending_blanks = 0
+    in_fence: str | None = None
+    in_comment = False
+    for index in range(start, len(lines)):
+        line = lines[index]
+        held_open = in_fence is not None or in_comment
+        if not held_open and BLANK.match(line):
+            if current:
+                groups.append(_Group(current, first, blanks))
+                current = []
+                pending_blanks = 0
+            pending_blanks += 1
+            continue
+        if current and not held_open and LIST_MARKER.match(line) and not _in_list(current):
+            # a list may interrupt a paragraph (CommonMark); Python-Markdown would read it as text
+            groups.append(_Group(current, first, blanks))
+            current, pending_blanks = [], 0
+        if not current:
+            if groups and not held_open and _continues(groups[-1], line):
+                previous = groups.pop()
+                current = previous.lines + [""] * pending_blanks
+                first, blanks = previous.first_line, previous.blank_lines_before
+            else:
+                first, blanks = index + 1, pending_blanks
+        if not held_open and (len(current) == 0 or ATX_HEADING.match(current[-1])) and _indented_prose(line):
+            line = INDENT.sub("", line)
+        current.append(line)
+        if in_fence is None:
+            if in_comment:
+                in_comment = "-->" not in line
+            else:
+                opened = line.rfind("<!--")
+                in_comment = opened >= 0 and "-->" not in line[opened:]
+        fence = None if in_comment else FENCE.match(line)
+        if fence:
+            marker = fence.group(1)
+            if in_fence is None:
+                in_fence = marker
+            elif marker[0] == in_fence[0] and len(marker) >= len(in_fence) and not line.strip()[len(marker):].strip():
+                in_fence = None
+    if current:
+        groups.append(_Group(current, first, blanks))
+    return groups
+
+
+def without_comments(raw: str) -> str:
+    """Raw HTML with its comments taken out: they are the author's notes, not content. What
+    stands beside a comment in the same stashed chunk (`<!-- 注 --><b>文</b>`) stays."""
+    return HTML_COMMENT.sub("", raw) if "<!--" in raw else raw
+
+
+def _two_space_lists(lines: list[str]) -> list[str]:
+    """A list written with 2-space indentation, re-indented to the 4 spaces Python-Markdown reads.
+
+    CommonMark continues an item at the indentation of its text (2 for `- `); Python-Markdown
+    needs 4, and would cut the list at a 2-space continuation paragraph or nested list."""
+    if not LIST_MARKER.match(lines[0]):
+        return lines
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    if all(n % 2 == 0 for n in indents) and any(n % 4 for n in indents):
+        return [" " * (2 * (len(line) - len(line.lstrip(" ")))) + line.lstrip(" ") if line.strip() else line
+                for line in lines]
+    return lines
+
+
+def _indented_prose(line: str) -> bool:
+    """A paragraph indented by its author (tab, spaces, full-width spaces) and written in
+    Chinese: its first character is Chinese, or it holds Chinese sentence punctuation."""
+    indent = INDENT.match(line)
+    if not indent:
+        return False
+    rest = line[indent.end():]
+    if LIST_MARKER.match(rest) or rest.startswith(("#", ">", "|", "<")) or FENCE.match(rest):
+        return False  # Markdown that happens to be indented: let Python-Markdown decide
+    first = rest.lstrip("*_")[:1]
+    return is_cjk(first) or bool(CHINESE_SENTENCE_MARK.search(rest))
+
+
+def _in_list(lines: list[str]) -> bool:
+    return bool(LIST_MARKER.match(lines[0])) or lines[0].startswith(("    ", "\t"))
+
+
+def _continues(previous: _Group, line: str) -> bool:
+    """Does a group starting with `line` belong to the list or code block before it?"""
+    head = previous.lines[0]
+    if LIST_MARKER.match(head):
+        return bool(INDENTED.match(line) or LIST_MARKER.match(line))
+    if head.startswith("    ") or head.startswith("\t"):
+        return line.startswith("    ") or line.startswith("\t")
+    return False
+
+
+def _parse_group(md: _Reader, group: _Group, findings: Findings) -> list[Block]:
+    """The group's blocks. Python-Markdown can drop text on odd runs of emphasis markers
+    (`丙******丁**` loses 丁): if what the reader sees of the group is not all in its blocks,
+    the group is read again with such runs, then all markers, shown as typed; and if text is
+    still missing, it becomes one paragraph of its lines as they stand. Nothing is lost."""
+    blocks = _convert(md, group, group.lines)
+    if not _lost(group.lines, blocks):
+        return blocks
+    where = findings.locate(group.first_line, LONG_MARKER_RUN)
+    if where[1] is None:
+        where = findings.locate(group.first_line, MARKER)
+    for escape in (LONG_MARKER_RUN, MARKER):
+        retry = _convert(md, group, [escape.sub(lambda m: "\\" + "\\".join(m.group(0)), line)
+                                     for line in group.lines])
+        if not _lost(group.lines, retry):
+            blocks = retry
+            break
+    else:
+        text = "\n".join(group.lines)
+        blocks = [Paragraph([Text(text)], group.first_line, group.blank_lines_before)]
+    findings.warning(where[0], "bold/italic markers here cannot be read without losing text: "
+                               "they are shown as typed", where[1], length=where[2])
+    return blocks
+
+
+def _lost(lines: list[str], blocks: list[Block]) -> Counter:
+    """The Han characters and digits of `lines` a reader sees that `blocks` do not hold.
+    Markup that legitimately takes text away is left out first: comments, link targets, link
+    reference definitions, ordered-list numbers, character references, fence lines."""
+    source = NOT_SHOWN.sub("", "\n".join(lines))
+    return Counter(CONTENT_CHAR.findall(source)) - Counter(CONTENT_CHAR.findall(tree_text(blocks)))
+
+
+def _convert(md: _Reader, group: _Group, lines: list[str]) -> list[Block]:
+    root = md.convert("\n".join(_two_space_lists(lines)))
+    if root is None:
+        return []
+    converter = _Converter(md, group)
+    blocks = []
+    for position, element in enumerate(root):
+        block = converter.block(element)
+        if block is None:
+            continue
+        if position == 0:
+            block.blank_lines_before = group.blank_lines_before
+        blocks.append(block)
+    return blocks
+
+
+class _Converter:
+    """Turns one group's element tree into nodes, placing each block on its source line."""
+
+    def __init__(self, md: _Reader, group: _Group):
+        self.stash = md.stash
+        self.group = group
+        self.search_from = 0
+
+    def line_of(self, element: ET.Element, *, container: bool = False) -> int:
+        """The first line at or after the last placed block whose text starts this element's.
+
+        A container (list, quote, list item holding blocks) shares its line with its first
+        child, so finding it does not move the search on."""
+        probe = PLACEHOLDER.sub("", "".join(element.itertext())).strip()[:8]
+        if probe:
+            for offset in range(self.search_from, len(self.group.lines)):
+                if probe[:4] in self.group.lines[offset]:
+                    if not container:
+                        self.search_from = offset + 1
+                    return self.group.first_line + offset
+        return self.group.first_line + min(self.search_from, len(self.group.lines) - 1)
+
+    def block(self, element: ET.Element) -> Block | None:
+        tag = element.tag
+        line = self.line_of(element, container=tag in ("ul", "ol", "blockquote"))
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            return Heading(int(tag[1]), self.inlines(element), line)
+        if tag == "p":
+            stashed = PLACEHOLDER.fullmatch((element.text or "").strip()) if len(element) == 0 else None
+            if stashed:
+                raw = without_comments(self._stashed(int(stashed.group(1))))
+                if not raw.strip():
+                    return None  # comments are the author's notes, not content
+                if re.fullmatch(r"&#?\w+;", raw.strip()):
+                    return Paragraph([Text(html.unescape(raw.strip()))], line)
+                stashed_code = STASHED_CODE.match(raw)
+                if stashed_code:
+                    return CodeBlock(html.unescape(stashed_code.group(2)).rstrip("\n"), line, stashed_code.group(1) or "")
+                return RawBlock(raw.strip("\n"), line)
+            return Paragraph(self.inlines(element), line)
+        if tag in ("ul", "ol"):
+            items = [self.list_item(li) for li in element if li.tag == "li"]
+            start = int(element.get("start", "1"))
+            return BulletList(items, line, ordered=tag == "ol", start=start)
+        if tag == "pre":
+            code = element.find("code")
+            text = "".join((code if code is not None else element).itertext())
+            text = PLACEHOLDER.sub(lambda m: self._stashed(int(m.group(1))), text)
+            language = ""
+            if code is not None and code.get("class", "").startswith("language-"):
+                language = code.get("class", "")[len("language-"):]
+            return CodeBlock(html.unescape(text).rstrip("\n"), line, language)
+        if tag == "blockquote":
+            children = [b for b in (self.block(child) for child in element) if b is not None]
+            return BlockQuote(children, line)
+        if tag == "hr":
+            return ThematicBreak(line)
+        if tag == "table":
+            return self.table(element, line)
+        return RawBlock(ET.tostring(element, encoding="unicode"), line)
+
+    def list_item(self, li: ET.Element) -> ListItem:
+        block_tags = {"p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table"}
+        holds_blocks = any(child.tag in block_tags for child in li)
+        line = self.line_of(li, container=holds_blocks and not (li.text or "").strip())
+        if holds_blocks:
+            children: list[Block] = []
+            loose = (li.text or "").strip()
+            if loose:
+                children.append(Paragraph(self._text_nodes(li.text or ""), line))
+            for child in li:
+                block = self.block(child)
+                if block is not None:
+                    children.append(block)
+                if child.tail and child.tail.strip():
+                    children.append(Paragraph(self._text_nodes(child.tail), line))
+            return ListItem(children, line)
+        return ListItem([Paragraph(self.inlines(li), line)], line)
+
+    def table(self, element: ET.Element, line: int) -> Table:
+        header: list[list[Inline]] = []
+        rows: list[list[list[Inline]]] = []
+        for row in element.iter("tr"):
+            cells = [self.inlines(cell) for cell in row if cell.tag in ("td", "th")]
+            if not header and any(cell.tag == "th" for cell in row):
+                header = cells
+            else:
+                rows.append(cells)
+        return Table(header, rows, line)
+
+    def inlines(self, element: ET.Element) -> list[Inline]:
+        nodes: list[Inline] = []
+        if element.text:
+            nodes.extend(self._text_nodes(element.text))
+        for child in element:
+            node = self.inline(child)
+            if node is not None:
+                nodes.append(node)
+            if child.tail:
+                nodes.extend(self._text_nodes(child.tail))
+        return merge_text(nodes)
+
+    def inline(self, element: ET.Element) -> Inline | None:
+        tag = element.tag
+        if tag in ("strong", "b"):
+            return Strong(self.inlines(element))
+        if tag in ("em", "i"):
+            return Emphasis(self.inlines(element))
+        if tag == "code":
+            return Code(html.unescape("".join(element.itertext())))
+        if tag == "a":
+            return Link(element.get("href", ""), self.inlines(element), element.get("title", ""))
+        if tag == "img":
+            return Image(element.get("src", ""), element.get("alt", ""), element.get("title", ""))
+        if tag == "br":
+            return LineBreak()
+        return RawInline(ET.tostring(element, encoding="unicode"))
+
+    def _text_nodes(self, text: str) -> list[Inline]:
+        nodes: list[Inline] = []
+        position = 0
+        for match in PLACEHOLDER.finditer(text):
+            if match.start() > position:
+                nodes.append(Text(text[position:match.start()]))
+            raw = without_comments(self._stashed(int(match.group(1))))
+            if re.fullmatch(r"&#?\w+;", raw):
+                nodes.append(Text(html.unescape(raw)))
+            elif raw:
+                nodes.append(RawInline(raw))
+            position = match.end()
+        if position < len(text):
+            nodes.append(Text(text[position:]))
+        return nodes
+
+    def _stashed(self, index: int) -> str:
+        if 0 <= index < len(self.stash):
+            return str(self.stash[index])
+        return ""

@@ -1,0 +1,57 @@
+"""Normalisation: an ordered list of small transforms, each a function from tree to tree.
+
+Order matters: sidebars are found while the tree is still flat and blank-line gaps are known;
+a split paragraph is rejoined before sections are recovered; nesting comes after recovery; the
+prose is checked last, on the tree the outputs will show. No transform knows about PDF or EPUB.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..checks.prose import report_findings
+from ..diagnostics import Findings
+from ..model.nodes import Document
+from .callouts import make_callouts
+from .context import PassContext, Transform
+from .headless_sections import recover_headless_sections
+from .images import check_images
+from .key_points import make_key_points
+from .punctuation import full_width_punctuation
+from .rejoin import rejoin_split_paragraphs
+from .run_ins import mark_run_ins
+from .sections import assign_ids, nest_sections
+from .whitespace import drop_stray_whitespace
+
+__all__ = ["PassContext", "Transform", "check_prose", "normalise", "pipeline"]
+
+
+def check_prose(doc: Document, ctx: PassContext) -> Document:
+    """The prose check (`compiler.checks.prose`) as the pipeline's last step: the tree is unchanged."""
+    report_findings(doc, ctx.findings)
+    return doc
+
+
+def pipeline() -> list[Transform]:
+    """The transforms in the order they run."""
+    return [
+        drop_stray_whitespace,
+        make_callouts,
+        rejoin_split_paragraphs,
+        make_key_points,
+        mark_run_ins,
+        full_width_punctuation,
+        recover_headless_sections,
+        nest_sections,
+        assign_ids,
+        check_images,
+        check_prose,
+    ]
+
+
+def normalise(doc: Document, findings: Findings, base_dir: Path | None = None) -> Document:
+    """The tree after every transform of the pipeline, findings collected in `findings`."""
+    ctx = PassContext(findings, base_dir)
+    for step in pipeline():
+        doc = step(doc, ctx)
+    return doc

@@ -1,0 +1,130 @@
+"""Layouts: a folder of Jinja2 templates, CSS and `layout.toml` under `layouts/<name>/`.
+
+A layout is data. Python only finds the folder, reads its `layout.toml` and gives its templates
+the tree; a user makes a new layout by copying a folder, without touching Python. A template
+names each node by its `kind` (the type's name in lower case) and ends its markup of the kinds
+it knows with `{{ unknown(node) }}`: a node of a kind it does not know stops the build with a
+message naming the layout's file and the kind, instead of leaving its text out.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
+from ..model.nodes import Section
+
+if TYPE_CHECKING:
+    import jinja2
+
+LAYOUTS_DIR = Path(__file__).resolve().parent.parent.parent / "layouts"
+# The templates a layout names in layout.toml: a chapter for print and for the EPUB, a book
+# for print and the book's EPUB title page.
+TemplateName = Literal["print", "epub", "book", "book_epub"]
+
+
+class UnknownNode(Exception):
+    """A template met a node of a kind it has no markup for."""
+
+
+@dataclass
+class Layout:
+    """A layout folder loaded: its name, folder, layout.toml settings and Jinja2 environment."""
+
+    name: str
+    folder: Path
+    config: dict[str, Any]
+    env: jinja2.Environment
+
+    def strings(self, language: str) -> dict[str, str]:
+        table = self.config.get("strings", {})
+        parts = language.split("-")
+        for size in range(len(parts), 0, -1):  # zh-Hant-TW → zh-Hant → zh
+            if "-".join(parts[:size]) in table:
+                return table["-".join(parts[:size])]
+        return table.get("zh-Hans", {})
+
+    def stylesheets(self, output: str) -> list[Path]:
+        return [self.folder / name for name in self.config.get(output, {}).get("stylesheets", [])]
+
+    def render(self, output: TemplateName, context: dict[str, Any]) -> str:
+        """Render the `output` template; a template error names the layout file and line."""
+        import jinja2
+
+        try:
+            return self.env.get_template(self.config[output]["template"]).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            where = exc.filename or str(self.folder / (exc.name or self.config[output]["template"]))
+            raise ReportError(f"{where}:{exc.lineno}: template error: {exc.message}", EXIT_FAILURE) from None
+        except jinja2.TemplateError as exc:
+            raise ReportError(f"{self._template_frame(exc)}: template error: {exc}", EXIT_FAILURE) from None
+        except UnknownNode as exc:
+            raise ReportError(f"{self._template_frame(exc)}: the layout has no markup for a node of kind "
+                              f"'{exc}' (add it before the template's unknown(node))", EXIT_FAILURE) from None
+
+    def _template_frame(self, exc: BaseException) -> str:
+        """`file:line` of the innermost layout template frame in the traceback."""
+        where = str(self.folder)
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.startswith(str(self.folder)):
+                where = f"{filename}:{tb.tb_lineno}"
+            tb = tb.tb_next
+        return where
+
+
+def layout_folder(name_or_path: str) -> Path:
+    """The folder of a layout given by name (a folder in `layouts/`) or by path."""
+    folder = Path(name_or_path)
+    return folder if (folder / "layout.toml").is_file() else LAYOUTS_DIR / name_or_path
+
+
+def load_layout(name_or_path: str) -> Layout:
+    """A layout by name (a folder in `layouts/`) or by the path of a layout folder."""
+    import jinja2
+
+    folder = layout_folder(name_or_path)
+    config_file = folder / "layout.toml"
+    if not config_file.is_file():
+        known = ", ".join(sorted(p.name for p in LAYOUTS_DIR.iterdir() if (p / "layout.toml").is_file()))
+        raise ReportError(f"layout '{name_or_path}' not found (known layouts: {known})", EXIT_USAGE)
+    try:
+        config = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ReportError(f"{config_file}: {exc}", EXIT_USAGE) from None
+    for output in ("print", "epub"):
+        if "template" not in config.get(output, {}):
+            raise ReportError(f"{config_file}: [{output}] needs a 'template'", EXIT_USAGE)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["kind"] = node_kind
+    env.filters["safe_href"] = _safe_href
+    env.tests["section"] = lambda node: isinstance(node, Section)
+    env.globals["unknown"] = _unknown
+    return Layout(config.get("name", folder.name), folder, config, env)
+
+
+def node_kind(node: object) -> str:
+    """What templates call a node's type: its class name in lower case (`runin`, `keypoints`)."""
+    return type(node).__name__.lower()
+
+
+def _unknown(node: object) -> str:
+    raise UnknownNode(node_kind(node))
+
+
+def _safe_href(href: str, anchors: frozenset[str] = frozenset()) -> bool:
+    """Links that may be followed: the web, mail, and anchors that exist in the document."""
+    lowered = href.strip().lower()
+    if lowered.startswith("#"):
+        return href.strip()[1:] in anchors
+    return lowered.startswith(("http://", "https://", "mailto:"))
