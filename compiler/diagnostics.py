@@ -62,7 +62,7 @@ class Finding:
 class Findings:
     """Collects findings while a document is read and normalised.
 
-    With the source's `lines`, a pass that knows only a block's first line can still place a
+    With the source's `lines`, a transform that knows only a block's first line can still place a
     finding at its column (`locate`), and each finding can be shown with its source line."""
 
     file: str
@@ -81,7 +81,7 @@ class Findings:
         if column is None:
             column = self.first_column(line)
         finding = Finding(self.file, line, level, message, column, max(length, 1))
-        key = self._key(finding)  # the same finding twice (a pass run again) is noise
+        key = self._key(finding)  # the same finding twice (a transform run again) is noise
         if key not in self._seen:
             self._seen.add(key)
             self.items.append(finding)
@@ -208,5 +208,5 @@ class ReportError(Exception):
         self.exit_code = exit_code
         self.findings = findings
 
-    def __reduce__(self) -> tuple[Any, ...]:  # raised in a process that lays out a chapter, it reaches the build whole
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in a process that paginates a chapter, it reaches the build whole
         return type(self), (str(self), self.exit_code, self.findings)

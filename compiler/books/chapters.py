@@ -2,7 +2,7 @@
 
 Each chapter's ids get the chapter's prefix (`s3` → `ch2-s3`), so that one HTML page and one
 EPUB can hold them all; a Traditional-Chinese edition converts the text with OpenCC and tags it;
-and for the book's print page, laid out from the book's folder, images are given relative to
+and for the book's print page, rendered from the book's folder, images are given relative to
 that folder instead of the chapter's own.
 """
 
@@ -51,7 +51,7 @@ def convert_script(doc: Document, conversion: str, language: str) -> Document:
 
 def rebase_images(doc: Document, source_dir: Path, book_dir: Path) -> Document:
     """The chapter with its images' files given relative to the book's folder instead of its
-    own, as the book's print page (laid out from the book's folder) needs them."""
+    own, as the book's print page (rendered from the book's folder) needs them."""
 
     def rebase(node: Inline) -> Inline:
         if isinstance(node, Image) and node.file and not node.file.startswith("data:"):

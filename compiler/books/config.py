@@ -9,12 +9,16 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal, get_args
 
 from ..diagnostics import EXIT_USAGE, ReportError, read_data_file
 
-SCRIPTS = ("hans", "hant")
-CONVERSIONS = ("s2t", "s2twp", "s2hk", "s2tw")
-PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+Script = Literal["hans", "hant"]
+Conversion = Literal["s2t", "s2twp", "s2hk", "s2tw"]  # OpenCC's Simplified → Traditional conversions
+PdfVariant = Literal["pdf/a-3b", "pdf/ua-1"]
+SCRIPTS: tuple[Script, ...] = get_args(Script)
+CONVERSIONS: tuple[Conversion, ...] = get_args(Conversion)
+PDF_VARIANTS: tuple[PdfVariant, ...] = get_args(PdfVariant)
 LANGUAGE_OF = {"s2t": "zh-Hant", "s2tw": "zh-Hant-TW", "s2twp": "zh-Hant-TW", "s2hk": "zh-Hant-HK"}
 
 
@@ -32,10 +36,10 @@ class Book:
     isbn: str = ""
     editors: list[str] = field(default_factory=list)
     language: str = "zh-Hans"
-    script: str = "hans"
-    opencc: str = "s2t"
-    layout: str = "yearbook"
-    pdf_variant: str = ""
+    script: Script = "hans"
+    opencc: Conversion = "s2t"
+    layout: str = "yearbook"  # a layout's name in layouts/, or a layout folder
+    pdf_variant: PdfVariant | Literal[""] = ""
 
     @property
     def folder(self) -> Path:

@@ -7,14 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Optional, cast, get_args
 
+from ..books.config import Conversion, PdfVariant, Script
 from ..diagnostics import EXIT_USAGE, Findings, ReportError
 
 Format = Literal["pdf", "epub", "html"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 DEFAULT_FORMATS: tuple[Format, ...] = ("pdf", "epub")
-PdfVariant = Literal["pdf/a-3b", "pdf/ua-1"]
-Script = Literal["hans", "hant"]
-Conversion = Literal["s2t", "s2tw", "s2twp", "s2hk"]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ FUNCTION_WORDS = set(
 )
 PAIRS = {"“": "”", "《": "》", "（": "）", "【": "】", "「": "」", "『": "』", "〔": "〕", "(": ")", "[": "]"}
 CLOSERS = {close: open_ for open_, close in PAIRS.items()}
-# The punctuation pass turns ASCII brackets beside Han full-width: the source may hold either.
+# The punctuation transform turns ASCII brackets beside Han full-width: the source may hold either.
 SOURCE_FORMS = {"（": "（(", "）": "）)", "(": "（(", ")": "）)"}
 
 

@@ -48,7 +48,7 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
                          help="books: lay chapters out in N processes (default: one per CPU)")
     command.add_argument("--strict", action="store_true", help="warnings are errors: they stop the build")
     command.add_argument("--no-cache", action="store_true",
-                         help="build everything again: neither the last build's outputs nor a book's laid-out "
+                         help="build everything again: neither the last build's outputs nor a book's paginated "
                               "chapters are reused")
     command.add_argument("--json", action="store_true",
                          help="print findings, outputs and errors as JSON records, one per line, on stdout")

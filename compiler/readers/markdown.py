@@ -6,7 +6,7 @@ findings cite lines, and a sidebar box is known by the three or more blank lines
 the reader first cuts the text into block groups at blank lines (keeping fenced code and loose
 lists whole), records each group's first line and the blank lines before it, and hands each
 group to Python-Markdown. Its element tree is then turned into typed nodes (`compiler.model.nodes`).
-The result is flat: headings stand among the blocks; sections are made by a later pass.
+The result is flat: headings stand among the blocks; sections are made by a later transform.
 
 Chinese prose is often indented by its author rather than by the layout: two full-width spaces
 (`　　`), a tab or some spaces before each paragraph. Markdown would read a tab or four spaces as
@@ -95,7 +95,7 @@ def read_document(source: SourceText, findings: Findings | None = None) -> Docum
     findings = findings if findings is not None else Findings(source.name)
     lines = source.text.split("\n")
     if not findings.lines:
-        findings.lines = lines  # so passes can place their findings at a column
+        findings.lines = lines  # so transforms can place their findings at a column
     for note in source.notes:
         findings.add(note.line, note.level, note.message, note.column)
     meta, body_start = _front_matter(lines)

@@ -36,8 +36,8 @@ def rejoin_split_paragraphs(doc: Document, ctx: PassContext) -> Document:
 def _split_before(out: list[Block]) -> int | None:
     """The index of the paragraph a continuation would join: the output so far ends with a
     paragraph that runs on and one or more callouts after it, the last of which stood in the
-    source after all of that paragraph. (Callouts this pass moved behind a rejoined paragraph
-    stand before its last half: they split nothing, so running the pass again joins nothing.)"""
+    source after all of that paragraph. (Callouts this transform moved behind a rejoined paragraph
+    stand before its last half: they split nothing, so running the transform again joins nothing.)"""
     index = len(out)
     while index > 0 and isinstance(out[index - 1], Callout):
         index -= 1

@@ -9,7 +9,7 @@ WeasyPrint's public API (`HTML`, `CSS`, `Document`, `Page`, `Attachment`, `URLFe
 - `page_numbers`: a book's chapter numbered on from the chapters before it, after pagination;
 - `pdf_artifacts`: running heads and page numbers as artifacts in tagged PDF (PDF/UA);
 - `deferred_fonts`: a chapter's PDF written without font programs, for the join to subset once;
-- `boxes`: what stands on a laid-out page (its text, by HTML element; a chapter's opening break).
+- `boxes`: what stands on a rendered page (its text, by HTML element; a chapter's opening break).
 
 `internals.INTERNALS` lists, in code, each private symbol patched, called or read, with a fingerprint of
 its source in the tested version; `tests/weasyprint_patches/test_internals.py` fails naming the

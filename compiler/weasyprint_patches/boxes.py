@@ -1,4 +1,4 @@
-"""Reading WeasyPrint's laid-out pages: the boxes behind its public `Page` objects.
+"""Reading WeasyPrint's rendered pages: the boxes behind its public `Page` objects.
 
 WeasyPrint's public API gives pages, their anchors and links, but not what stands on them. The
 print edition needs two things more, read here from the page's box tree (`Page._page_box`,
@@ -20,7 +20,7 @@ def page_texts(page: Any) -> Iterator[tuple[Any, str]]:
     (running heads, page numbers) and generated content (`::before`, `::marker`) left out."""
     from weasyprint.formatting_structure import boxes
 
-    require_tested_weasyprint("Reading laid-out pages")
+    require_tested_weasyprint("Reading rendered pages")
     for box in _flow_boxes(page._page_box, boxes):
         if isinstance(box, boxes.TextBox) and "::" not in (box.element_tag or ""):
             yield box.element, box.text

@@ -11,7 +11,7 @@ broken a paragraph into lines, each line holding Chinese text is adjusted here:
   gives up its blank half (Simplified Chinese only: Traditional fonts centre ，。);
 - on a justified line (not a paragraph's last) the remaining width is spread over the gaps next
   to Chinese characters (and spaces) that no rule fixes, never inside `——` or `……`;
-- the boxes keep the text WeasyPrint shaped and the widths it measured (no text is laid out
+- the boxes keep the text WeasyPrint shaped and the widths it measured (no text is shaped
   again, no box is split). A gap between two boxes is made by placing the next box; a gap inside
   a box widens the glyph before it — what Pango's letter-spacing does, but per gap: when the box
   is drawn, its Pango layout is shaped again (as WeasyPrint always does) and the gap, in Pango

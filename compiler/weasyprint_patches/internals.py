@@ -59,7 +59,7 @@ INTERNALS: tuple[Internal, ...] = (
     Internal(_BOXES, "MarginBox", "read", "pdf_artifacts"),
     # font programs left to the join
     Internal("weasyprint.pdf.fonts", "Font.clean", "patched", "deferred_fonts", "3db83c9cee49a40f"),
-    # reading laid-out pages
+    # reading rendered pages
     Internal("weasyprint.document", "Page()._page_box", "read", "boxes"),
     Internal(_BOXES, "ParentBox", "read", "boxes"),
     Internal(_BOXES, "Box().element", "read", "boxes"),

@@ -1,7 +1,7 @@
-"""Numbering a part's pages on from the pages before it, decided after the part is laid out.
+"""Numbering a part's pages on from the pages before it, decided after the part is paginated.
 
-A book laid out a chapter at a time (in parallel processes) cannot know where a chapter's page
-numbers start until every chapter before it has been laid out. They need not be known earlier:
+A book paginated a chapter at a time (in parallel processes) cannot know where a chapter's page
+numbers start until every chapter before it has been paginated. They need not be known earlier:
 a chapter's pagination does not depend on its page numbers (chapters open on right-hand pages,
 so the sequence of left and right pages is the same wherever the chapter starts). WeasyPrint
 makes the margin boxes — where `counter(page)` is shown — only after it has paginated the whole
@@ -54,7 +54,7 @@ def _install() -> None:
 
 @contextmanager
 def numbered_on(offset_for: Callable[[int], int]) -> Iterator[None]:
-    """While laying out inside this block, `offset_for(page_count)` is asked once, when the
+    """While rendering inside this block, `offset_for(page_count)` is asked once, when the
     document is paginated, and its answer is added to every page's `page` counter."""
     global _numbering
     _install()

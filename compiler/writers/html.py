@@ -1,5 +1,5 @@
 """Rendering the tree to HTML through the layout's templates: the page HTML that WeasyPrint
-lays out, and the XHTML body of the EPUB's content document. Reads only the tree."""
+renders into pages, and the XHTML body of the EPUB's content document. Reads only the tree."""
 
 from __future__ import annotations
 

@@ -199,43 +199,9 @@ def package_bytes(package: Package, contents: list[ContentDocument], layout: Lay
 
     strings = layout.strings(package.language)
     book = epub.EpubBook()
-    book.set_identifier(package.identifier)
-    book.set_title(package.title)
-    book.set_language(package.language)
-    book.add_metadata("DC", "date", package.date.strftime("%Y-%m-%d"))
-    for number, author in enumerate(package.authors, start=1):
-        book.add_author(author, uid=f"creator{number}")
-    if package.publisher:
-        book.add_metadata("DC", "publisher", package.publisher)
-    for name, value in package.extra_metadata.items():
-        book.add_metadata("DC", name, value, {"id": name} if name == "identifier" else {})
     has_pages = package.page_source and any("doc-pagebreak" in content.body for content in contents)
-    if has_pages:
-        edition = f"{package.title} ({strings['print_edition']}, PDF)"
-        book.add_metadata("DC", "source", edition)
-        book.add_metadata(None, "meta", edition, {"property": "pageBreakSource"})
-    _accessibility(book, package.trees, strings, has_pages=has_pages)
-
-    styles = []
-    for index, path in enumerate(layout.stylesheets("epub")):
-        item = epub.EpubItem(uid=f"style{index}", file_name=f"styles/{path.name}", media_type="text/css",
-                             content=path.read_bytes())
-        book.add_item(item)
-        styles.append(item)
-
-    if package.embed_fonts:
-        from .fonts import CSS_FILE, FONT_MEDIA_TYPE, embedded_fonts
-
-        every = package.trees[0] if len(package.trees) == 1 else replace(
-            package.trees[0], title=[Text(package.title)],
-            children=[Section(1, doc.title, doc.children, doc.title_line) for doc in package.trees])
-        fonts = embedded_fonts(every, extra_text="".join(strings.values()))
-        for index, (name, data) in enumerate(fonts.files):
-            book.add_item(epub.EpubItem(uid=f"font{index}", file_name=name, media_type=FONT_MEDIA_TYPE, content=data))
-        item = epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=fonts.css.encode())
-        book.add_item(item)
-        styles.append(item)  # after the layout's stylesheets, so its font rules win
-
+    _metadata(book, package, strings, has_pages=has_pages)
+    styles = _styles(book, package, layout, strings)
     for index, (name, media_type, data) in enumerate(package.images, start=1):
         book.add_item(epub.EpubItem(uid=f"image{index}", file_name=name, media_type=media_type, content=data))
 
@@ -268,6 +234,51 @@ def package_bytes(package: Package, contents: list[ContentDocument], layout: Lay
     }
     epub.write_epub(raw, book, options)
     return repack(raw.getvalue(), package.date, language=package.language)
+
+
+def _metadata(book: Any, package: Package, strings: dict[str, str], *, has_pages: bool) -> None:
+    """The package's Dublin Core metadata, the print edition it cites, and accessibility metadata."""
+    book.set_identifier(package.identifier)
+    book.set_title(package.title)
+    book.set_language(package.language)
+    book.add_metadata("DC", "date", package.date.strftime("%Y-%m-%d"))
+    for number, author in enumerate(package.authors, start=1):
+        book.add_author(author, uid=f"creator{number}")
+    if package.publisher:
+        book.add_metadata("DC", "publisher", package.publisher)
+    for name, value in package.extra_metadata.items():
+        book.add_metadata("DC", name, value, {"id": name} if name == "identifier" else {})
+    if has_pages:
+        edition = f"{package.title} ({strings['print_edition']}, PDF)"
+        book.add_metadata("DC", "source", edition)
+        book.add_metadata(None, "meta", edition, {"property": "pageBreakSource"})
+    _accessibility(book, package.trees, strings, has_pages=has_pages)
+
+
+def _styles(book: Any, package: Package, layout: Layout, strings: dict[str, str]) -> list[Any]:
+    """The layout's EPUB stylesheets added to the book, then (with `embed_fonts`) the font subsets
+    and their stylesheet, last so that its font rules win."""
+    from ebooklib import epub
+
+    styles = []
+    for index, path in enumerate(layout.stylesheets("epub")):
+        item = epub.EpubItem(uid=f"style{index}", file_name=f"styles/{path.name}", media_type="text/css",
+                             content=path.read_bytes())
+        book.add_item(item)
+        styles.append(item)
+    if package.embed_fonts:
+        from .fonts import CSS_FILE, FONT_MEDIA_TYPE, embedded_fonts
+
+        every = package.trees[0] if len(package.trees) == 1 else replace(
+            package.trees[0], title=[Text(package.title)],
+            children=[Section(1, doc.title, doc.children, doc.title_line) for doc in package.trees])
+        fonts = embedded_fonts(every, extra_text="".join(strings.values()))
+        for index, (name, data) in enumerate(fonts.files):
+            book.add_item(epub.EpubItem(uid=f"font{index}", file_name=name, media_type=FONT_MEDIA_TYPE, content=data))
+        item = epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=fonts.css.encode())
+        book.add_item(item)
+        styles.append(item)
+    return styles
 
 
 def _package_language(opf: bytes, language: str) -> bytes:

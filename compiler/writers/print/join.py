@@ -1,6 +1,6 @@
 """Joining PDFs that WeasyPrint wrote a part at a time into one book PDF (with pikepdf).
 
-The parts are the front matter and the chapters of a book, each laid out on its own. Joined,
+The parts are the front matter and the chapters of a book, each paginated on its own. Joined,
 they keep what each part had — pages, bookmarks (chapter by chapter, in order), named
 destinations for links — and gain what only the whole book has: blank pages where a part must
 end on a left-hand page, page labels (roman front matter, then 1, 2 …), the document info of
@@ -46,7 +46,7 @@ def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0,
 
     joined: Any = pikepdf.new()
     destinations: dict[str, Any] = {}
-    outline_items = []
+    outline_items: list[Any] = []
     opened = []
     try:
         for number, part in enumerate(parts):
@@ -56,28 +56,7 @@ def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0,
                 joined.docinfo = joined.copy_foreign(source.docinfo)
                 if "/Lang" in source.Root:
                     joined.Root.Lang = source.Root.Lang
-            first = len(joined.pages)
-            with warnings.catch_warnings():
-                # named destinations are carried over below: a front part's stand-ins must give way
-                warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-                joined.pages.extend(source.pages)
-            page_of = {page.objgen: joined.pages[first + i].obj for i, page in enumerate(source.pages)}
-
-            def moved(destination: Any) -> Any:
-                return pikepdf.Array([page_of[destination[0].objgen], *destination[1:]])
-
-            names = source.Root.get("/Names")
-            if names is not None and "/Dests" in names:
-                for name, destination in pikepdf.NameTree(names.Dests).items():
-                    destinations[str(name)] = moved(destination)  # a later part's wins
-            with source.open_outline() as outline:
-                outline_items.extend(_copy_items(outline.root, moved))
-            if part.blank_after:
-                last = joined.pages[-1]
-                blank = joined.add_blank_page(page_size=(float(last.MediaBox[2]), float(last.MediaBox[3])))
-                for box in ("/TrimBox", "/BleedBox"):
-                    if box in last.obj:
-                        blank.obj[box] = last.obj[box]
+            _append_part(joined, source, part.blank_after, destinations, outline_items)
         if destinations:
             tree = pikepdf.NameTree.new(joined)
             for name in sorted(destinations):
@@ -101,6 +80,36 @@ def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0,
         for source in opened:
             source.close()
         joined.close()
+
+
+def _append_part(joined: Any, source: Any, blank_after: bool, destinations: dict[str, Any],
+                 outline_items: list[Any]) -> None:
+    """The pages of `source` appended to `joined` (and a blank page if asked), its named
+    destinations and bookmarks gathered, pointing at the pages where they now are."""
+    import pikepdf
+
+    first = len(joined.pages)
+    with warnings.catch_warnings():
+        # named destinations are carried over below: a front part's stand-ins must give way
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        joined.pages.extend(source.pages)
+    page_of = {page.objgen: joined.pages[first + i].obj for i, page in enumerate(source.pages)}
+
+    def moved(destination: Any) -> Any:
+        return pikepdf.Array([page_of[destination[0].objgen], *destination[1:]])
+
+    names = source.Root.get("/Names")
+    if names is not None and "/Dests" in names:
+        for name, destination in pikepdf.NameTree(names.Dests).items():
+            destinations[str(name)] = moved(destination)  # a later part's wins
+    with source.open_outline() as outline:
+        outline_items.extend(_copy_items(outline.root, moved))
+    if blank_after:
+        last = joined.pages[-1]
+        blank = joined.add_blank_page(page_size=(float(last.MediaBox[2]), float(last.MediaBox[3])))
+        for box in ("/TrimBox", "/BleedBox"):
+            if box in last.obj:
+                blank.obj[box] = last.obj[box]
 
 
 def _copy_items(items: Any, moved: Callable[[Any], Any]) -> list[Any]:

@@ -1,6 +1,6 @@
 """Where each page of the print edition begins, as a position in the tree.
 
-WeasyPrint's laid-out pages are read in order (`compiler.weasyprint_patches.boxes`): the first
+WeasyPrint's rendered pages are read in order (`compiler.weasyprint_patches.boxes`): the first
 text on a page belongs to an element with an id (a paragraph `p17`, a heading `s3-h`, a
 callout's title or body …, see `compiler.writers.anchors`), at some offset in that element's
 text. Offsets count characters other than whitespace and word joiners, so line breaking (which
@@ -18,7 +18,7 @@ from ..anchors import PageStart, counted, inline_targets
 
 
 def page_starts(document: Any, html_root: Any, docs: Union[Document, Sequence[Document]]) -> list[PageStart]:
-    """Where each laid-out page begins, one entry per page, for the pages WeasyPrint rendered
+    """Where each rendered page begins, one entry per page, for the pages WeasyPrint rendered
     from `html_root` out of the tree(s) `docs`. A page with no text of the trees (a title page,
     a blank verso) gets `element_id` "". Labels are 1, 2 …: a book relabels its front matter."""
     if isinstance(docs, Document):

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, Literal, NamedTuple, Sequence
 
+from ...books.config import PdfVariant
 from ...diagnostics import EXIT_FAILURE, ReportError
 from ...weasyprint_patches import install_all
 from ...weasyprint_patches.pdf_artifacts import margin_boxes_as_artifacts
@@ -40,9 +41,9 @@ def render_pages(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) ->
         return RenderedPages(page_html.render(), page_html.etree_element)
 
 
-def write_pdf(document: Any, target: Path, *, identifier: str | None, variant: str = "",
+def write_pdf(document: Any, target: Path, *, identifier: str | None, variant: PdfVariant | Literal[""] = "",
               attachments: Sequence[Path] = (), date: datetime | None = None, roman_pages: int = 0) -> None:
-    """Write laid-out pages to `target` as PDF, with an /ID derived from `identifier` (if any).
+    """Write rendered pages to `target` as PDF, with an /ID derived from `identifier` (if any).
 
     `variant` is a WeasyPrint PDF variant (`pdf/a-3b` embeds `attachments` as associated source
     files, dated `date` so that the bytes do not depend on the files' times; `pdf/ua-1` is
