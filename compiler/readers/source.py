@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import EXIT_USAGE, ReportError
+from ..model.text import is_han
 
 # C0 controls but tab, LF and CR; DEL; C1 controls; the two non-characters XML forbids.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -130,7 +131,7 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
 
 def _rare_share(text: str) -> float:
     """The share of Han characters outside GB2312, the 6,763 common ones of Simplified prose."""
-    han = [char for char in text if "\u4e00" <= char <= "\u9fff"]
+    han = [char for char in text if is_han(char)]
     if not han:
         return 0.0
     rare = 0
