@@ -1,12 +1,18 @@
-"""Shared fixtures: the sample and other chapters built once per session, and readers for the
-real outputs (EPUBCheck's JSON report, the EPUB's text, pdftotext's text, the PDF outline)."""
+"""Shared fixtures: the sample and other chapters built once per session, readers for the
+real outputs (EPUBCheck's JSON report, the EPUB's text, pdftotext's text, the PDF outline), and
+the command line run as a process (`run`, `one_line`, `findings_in`, `snapshot`).
+
+Every test folder imports these with `from conftest import …`: pytest puts this folder on
+`sys.path` because this file stands in it."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,11 +21,25 @@ import pytest
 from lxml import etree
 from compiler.build.options import BuildOptions
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+FIXTURES = TESTS / "fixtures"
 SAMPLE = FIXTURES / "000_946237fb39f22908.txt"
 SHARED = ROOT.parent / "shared"
 XHTML = "{http://www.w3.org/1999/xhtml}"
+REPORTC = ROOT / ".venv" / "bin" / "reportc"
+# A finding is `file:line:column: level: message`, then its source line and a caret line.
+FINDING_LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<level>error|warning|info): (?P<message>.+)$")
+EXCERPT_LINE = re.compile(r"^ +(?P<line>\d+)? \| ")
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """Collect tests/build/ (the tests of `compiler.build`) although `build` is one of pytest's
+    default `norecursedirs`; every other path is left to pytest's own rules."""
+    if collection_path == TESTS / "build":
+        return False
+    return None
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -143,3 +163,48 @@ HAN_OR_DIGIT = re.compile(r"[\u3400-\u9fff0-9]")
 
 def han_and_digits(text: str) -> str:
     return "".join(HAN_OR_DIGIT.findall(text))
+
+
+# ----------------------------------------------------------------------------- the command line as a process
+
+
+def run(args: list[str], cwd: Path, *, module: bool = False, env_extra: dict | None = None,
+        timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the CLI; fail the test if any output holds a traceback."""
+    if module or not REPORTC.exists():
+        command = [sys.executable, "-m", "compiler", *args]
+    else:
+        command = [str(REPORTC), *args]
+    env = {k: v for k, v in os.environ.items() if k not in ("REPORTC_DEBUG", "SOURCE_DATE_EPOCH")}
+    env.update(env_extra or {})
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stdout, result.stdout
+    return result
+
+
+def one_line(stderr: str) -> str:
+    lines = stderr.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}: {stderr!r}"
+    return lines[0]
+
+
+def findings_in(output: str) -> list[re.Match]:
+    """The finding lines of `check`/`build` output; every other line must belong to a finding's
+    excerpt: the source line numbered like the finding, then the caret line."""
+    lines = output.splitlines()
+    found = []
+    index = 0
+    while index < len(lines):
+        match = FINDING_LINE.match(lines[index])
+        assert match, f"not a finding: {lines[index]!r}"
+        found.append(match)
+        source, caret = EXCERPT_LINE.match(lines[index + 1]), EXCERPT_LINE.match(lines[index + 2])
+        assert source and source["line"] == match["line"], lines[index + 1]
+        assert caret and caret["line"] is None and lines[index + 2].rstrip().endswith("^"), lines[index + 2]
+        index += 3
+    return found
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from compiler.model import nodes as t
-from compiler.model.dump import dump
 from compiler.model.traverse import iter_blocks, plain_text
 from compiler.diagnostics import Findings
 from compiler.transforms import PassContext, pipeline
@@ -45,15 +44,20 @@ def read_sample() -> tuple[t.Document, Findings]:
     return read_document(source, findings), findings
 
 
-def sample_before(step) -> t.Document:
-    """The sample as it stands just before `step` runs in the pipeline (earlier passes applied)."""
-    doc, findings = read_sample()
+def brought_to(step, doc: t.Document, findings: Findings) -> t.Document:
+    """`doc` as it stands just before `step` runs in the pipeline (earlier passes applied)."""
     ctx = PassContext(findings)
     for earlier in pipeline():
         if earlier is step:
             return doc
         doc = earlier(doc, ctx)
     raise AssertionError(f"{step.__name__} is not in the pipeline")
+
+
+def sample_before(step) -> t.Document:
+    """The sample as it stands just before `step` runs in the pipeline (earlier passes applied)."""
+    doc, findings = read_sample()
+    return brought_to(step, doc, findings)
 
 
 def messages(findings: Findings) -> list[tuple[int, str, str]]:

@@ -17,9 +17,8 @@ import pytest
 from compiler.diagnostics import Finding, Findings, excerpt
 from compiler.transforms import normalise
 
-from conftest import SAMPLE
+from conftest import SAMPLE, findings_in, one_line, run, snapshot
 from helpers import read
-from test_cli import findings_in, one_line, run, snapshot
 
 STEM = SAMPLE.stem
 

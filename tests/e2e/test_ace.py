@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
+
 ACE_DIR = ROOT / "tools" / "ace"
 RUN_ACE = ACE_DIR / "run-ace"
 ACE_CLI = ACE_DIR / "node_modules" / ".bin" / "ace-cli"

@@ -21,7 +21,7 @@ from compiler.model.traverse import iter_blocks, plain_text
 from compiler.build import compile_source
 from compiler.readers.source import decode_source, read_source
 
-from test_cli import one_line, run
+from conftest import one_line, run
 
 CHAPTER = (
     "# 第一章 概况\n"

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import REPORTC
 
-REPORTC = ROOT / ".venv" / "bin" / "reportc"
 POLL_SECONDS = 0.05
 POLL_LIMIT = 2400  # two minutes at most
 
@@ -140,7 +139,7 @@ def test_watch_of_a_chapter_not_yet_written_waits_for_it(tmp_path):
 
 
 def test_watch_with_a_bad_option_exits_2_at_once(tmp_path):
-    from test_cli import one_line, run
+    from conftest import one_line, run
 
     (tmp_path / "chapter.txt").write_text(CHAPTER.format(body="正文。"), encoding="utf-8")
     result = run(["watch", "chapter.txt", "--format", "docx"], tmp_path, timeout=60)

@@ -3,16 +3,16 @@
 Covers: a bullet list that is the first block under the chapter title becomes KeyPoints (items
 keep their inline markup, the list's line and blank lines carry over); an ordered list, a list
 after other content, a list with nested or multi-paragraph items, a list before the title, and
-a chapter without a `# ` title are left alone; the sample's five key points; idempotence.
+a chapter without a `# ` title are left alone; the sample's five key points.
+
+That it leaves its input alone and is idempotent is tested with every transform in
+test_every_transform.py.
 """
 
 from __future__ import annotations
 
-import copy
-
 from compiler.model import nodes as t
-from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
+from compiler.model.traverse import plain_text
 from compiler.transforms.key_points import make_key_points
 
 from helpers import apply, kinds, read_apply, sample_before
@@ -107,16 +107,3 @@ def test_sample_key_points():
         "推进浦东、闵行国家科技进步示范区建设",
     ]
     assert not any(isinstance(b, t.BulletList) for b in doc.children)
-
-
-def test_input_tree_is_not_mutated():
-    doc, _ = read_apply("# T\n\n- 要点一\n- 要点二\n")
-    snapshot = copy.deepcopy(doc)
-    apply(doc, make_key_points)
-    assert doc == snapshot
-
-
-def test_idempotent_on_the_sample():
-    once = apply(sample_before(make_key_points), make_key_points)
-    twice = apply(once, make_key_points)
-    assert dump(twice) == dump(once)

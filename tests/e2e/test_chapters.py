@@ -41,6 +41,7 @@ import pytest
 from compiler.build.options import BuildOptions
 
 from conftest import (
+    FIXTURES,
     epub_content_text,
     epub_documents,
     epub_nav_labels,
@@ -50,7 +51,7 @@ from conftest import (
     pdf_text,
 )
 
-CHAPTERS_DIR = Path(__file__).resolve().parent / "fixtures" / "chapters"
+CHAPTERS_DIR = FIXTURES / "chapters"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # ASCII punctuation that GB/T 15834 wants full-width when it stands beside a Han character.

@@ -13,11 +13,8 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, SAMPLE
+from conftest import REPORTC, ROOT, SAMPLE, run
 
-from test_cli import run
-
-REPORTC = ROOT / ".venv" / "bin" / "reportc"
 PHASES = ["read", "normalise", "paginate", "PDF", "EPUB"]
 
 

@@ -255,7 +255,7 @@ def test_a_parallel_build_stopped_by_sigterm_stops_its_workers_and_changes_nothi
     import sys
     import time
 
-    from test_cli import snapshot
+    from conftest import snapshot
 
     out = tmp_path / "out"
     command = [sys.executable, "-m", "compiler", "build", str(own_book), "-o", str(out), "--jobs", "2", "-q"]

@@ -7,18 +7,18 @@ sections; enumerations (`海淀区、朝阳区…`, `海淀区和朝阳区`) are
 fewer than two candidates → no change; the same district named again is not a new section;
 recovered headings sit at the level of the chapter's top headings and carry the paragraph's
 line; with nesting, the overview's ### subsection is closed by the first district; the 18
-districts of the sample; idempotence.
+districts of the sample.
+
+That it leaves its input alone and is idempotent is tested with every transform in
+test_every_transform.py.
 """
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from compiler.model import nodes as t
-from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
+from compiler.model.traverse import plain_text
 from compiler.transforms.headless_sections import place_name, recover_headless_sections
 from compiler.transforms.sections import nest_sections
 
@@ -201,22 +201,3 @@ def test_sample_overview_paragraphs_naming_districts_mid_sentence_are_not_sectio
     doc = apply(sample_before(recover_headless_sections), recover_headless_sections)
     first = next(i for i, b in enumerate(doc.children) if isinstance(b, t.Heading) and b.recovered)
     assert all(b.line < 35 for b in doc.children[:first])
-
-
-def test_input_tree_is_not_mutated():
-    doc, _ = read_apply(OVERVIEW + "海淀区围绕。\n\n朝阳区以。\n")
-    snapshot = copy.deepcopy(doc)
-    apply(doc, recover_headless_sections)
-    assert doc == snapshot
-
-
-def test_idempotent_on_the_sample():
-    once = apply(sample_before(recover_headless_sections), recover_headless_sections)
-    twice = apply(once, recover_headless_sections)
-    assert dump(twice) == dump(once)
-
-
-def test_idempotent_on_a_small_chapter():
-    once, _ = recover("海淀区围绕。\n\n海淀区继续。\n\n朝阳区以。\n")
-    twice = apply(once, recover_headless_sections)
-    assert twice == once

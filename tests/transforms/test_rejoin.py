@@ -4,18 +4,18 @@ Covers: a paragraph that stops mid-sentence (`…有效期内的`), one or more 
 paragraph are one paragraph again, with the callouts moved after it and an info finding at the
 tail's line; nothing is joined when the first part ends its sentence (`。`, `”`, `）`…), when the
 tail opens with bold, when no callout stands between, or when a list follows; the sample's
-松江区 paragraph; pipeline order (it needs callouts first); idempotence.
+松江区 paragraph; pipeline order (it needs callouts first).
+
+That it leaves its input alone and is idempotent is tested with every transform in
+test_every_transform.py.
 """
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from compiler.model import nodes as t
-from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
+from compiler.model.traverse import plain_text
 from compiler.diagnostics import Findings
 from compiler.transforms.callouts import make_callouts
 from compiler.transforms.rejoin import rejoin_split_paragraphs
@@ -163,16 +163,3 @@ def test_pipeline_runs_rejoin_after_callouts_and_before_section_recovery():
     names = [step.__name__ for step in pipeline()]
     assert names.index("make_callouts") < names.index("rejoin_split_paragraphs")
     assert names.index("rejoin_split_paragraphs") < names.index(recover_headless_sections.__name__)
-
-
-def test_input_tree_is_not_mutated():
-    doc, _ = read_apply("# T\n\n政策享受有效期内的" + BOX + "高新技术。\n", make_callouts)
-    snapshot = copy.deepcopy(doc)
-    apply(doc, rejoin_split_paragraphs)
-    assert doc == snapshot
-
-
-def test_idempotent_on_the_sample():
-    once = apply(sample_before(rejoin_split_paragraphs), rejoin_split_paragraphs)
-    twice = apply(once, rejoin_split_paragraphs)
-    assert dump(twice) == dump(once)

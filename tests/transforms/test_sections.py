@@ -4,15 +4,15 @@ Covers: a heading opens a section that runs to the next heading of the same or a
 (levels 2/3/4, a skipped level, a deeper heading first); blocks before the first heading stay
 at the top; a heading's line, blank lines and `recovered` flag carry over; headings inside
 quotes are not nested; ids s1, s2, … for sections, c1, c2, … for callouts and p1, p2, … for
-paragraphs in document order (depth first); the sample's structure; idempotence.
+paragraphs in document order (depth first); the sample's structure.
+
+That it leaves its input alone and is idempotent is tested with every transform in
+test_every_transform.py.
 """
 
 from __future__ import annotations
 
-import copy
-
 from compiler.model import nodes as t
-from compiler.model.dump import dump
 from compiler.model.traverse import iter_blocks, plain_text
 from compiler.transforms.callouts import make_callouts
 from compiler.transforms.sections import assign_ids, nest_sections
@@ -152,23 +152,3 @@ def test_sample_ids():
     paragraphs = [b for b in iter_blocks(doc.children) if isinstance(b, t.Paragraph)]
     assert [p.ident for p in paragraphs] == [f"p{i}" for i in range(1, len(paragraphs) + 1)]
     assert paragraphs[0].line == 13
-
-
-def test_input_tree_is_not_mutated():
-    doc, _ = read_apply(CHAPTER, make_callouts)
-    snapshot = copy.deepcopy(doc)
-    out = apply(doc, nest_sections)
-    apply(out, assign_ids)
-    assert doc == snapshot
-
-
-def test_nest_sections_idempotent_on_the_sample():
-    once = apply(sample_before(nest_sections), nest_sections)
-    twice = apply(once, nest_sections)
-    assert dump(twice) == dump(once)
-
-
-def test_assign_ids_idempotent_on_the_sample():
-    once = apply(sample_before(assign_ids), assign_ids)
-    twice = apply(once, assign_ids)
-    assert dump(twice) == dump(once)

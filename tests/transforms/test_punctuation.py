@@ -4,18 +4,19 @@ Covers: ASCII `, ; : ? ! ( )` beside a Han character become full-width and the s
 them go; numbers (`1,000`, `7.87`, `99.1%`, `10:30`, `3:2`), URLs, Latin-only text and code are
 left as they are; the neighbouring text of other inline nodes decides at node boundaries
 (`**开源技术**,`); titles, headings, callout titles, key points and table cells are fixed too;
-the sample's overview; idempotence.
+the sample's overview.
+
+That it leaves its input alone and is idempotent is tested with every transform in
+test_every_transform.py.
 """
 
 from __future__ import annotations
-
-import copy
 
 import pytest
 
 from compiler.model import nodes as t
 from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
+from compiler.model.traverse import plain_text
 from compiler.transforms.punctuation import fix_punctuation, full_width_punctuation
 
 from helpers import apply, read_apply, sample_before
@@ -209,16 +210,3 @@ def test_sample_keeps_numbers_and_has_no_ascii_mark_beside_han():
     assert "7.87亿元" in dumped
     assert "99.1%" in dumped
     assert "3456亿元" in dumped
-
-
-def test_input_tree_is_not_mutated():
-    doc, _ = read_apply("# T\n\n**开源技术**,上海(市)\n")
-    snapshot = copy.deepcopy(doc)
-    apply(doc, full_width_punctuation)
-    assert doc == snapshot
-
-
-def test_idempotent_on_the_sample():
-    once = apply(sample_before(full_width_punctuation), full_width_punctuation)
-    twice = apply(once, full_width_punctuation)
-    assert dump(twice) == dump(once)

@@ -4,20 +4,20 @@ Covers: a paragraph after three or more blank lines becomes a Callout; its title
 bold run or, unbolded, the words before the first (ASCII or ideographic) space; two blank lines
 are not enough; the first block of the chapter is never a sidebar; a sidebar with no title
 gives a warning finding at its line and keeps all its text; lists and headings after a gap are
-untouched; the 18 sidebars of the sample; idempotence.
+untouched; the 18 sidebars of the sample.
+
+That it leaves its input alone and is idempotent is tested with every transform in
+test_every_transform.py.
 """
 
 from __future__ import annotations
 
-import copy
-
 from compiler.model import nodes as t
-from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
+from compiler.model.traverse import plain_text
 from compiler.diagnostics import Findings
 from compiler.transforms.callouts import make_callouts
 
-from helpers import apply, kinds, messages, read, read_apply, sample_before
+from helpers import apply, kinds, messages, read_apply, sample_before
 
 LEAD = "# T\n\n上海开头。\n"
 NO_TITLE = "sidebar box without a title: set its title in bold at its start"
@@ -177,16 +177,3 @@ def test_sample_gives_no_findings():
     findings = Findings("sample.txt")
     apply(sample_before(make_callouts), make_callouts, findings=findings)
     assert findings.items == []
-
-
-def test_input_tree_is_not_mutated():
-    doc, _ = read(LEAD + "\n\n\n**框** 甲。\n")
-    snapshot = copy.deepcopy(doc)
-    apply(doc, make_callouts)
-    assert doc == snapshot
-
-
-def test_idempotent_on_the_sample():
-    once = apply(sample_before(make_callouts), make_callouts)
-    twice = apply(once, make_callouts)
-    assert dump(twice) == dump(once)

@@ -9,24 +9,17 @@ unreadable input; every failure is one line on stderr; a failed build changes no
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, findings_in, one_line, run, snapshot
 
-REPORTC = ROOT / ".venv" / "bin" / "reportc"
 STEM = SAMPLE.stem
-# A finding is `file:line:column: level: message`, then its source line and a caret line.
-FINDING_LINE = re.compile(
-    r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<level>error|warning|info): (?P<message>.+)$")
-EXCERPT_LINE = re.compile(r"^ +(?P<line>\d+)? \| ")
 UNCLOSED_FENCE_CHAPTER = """# 第三章 测试
 
 ## 概述
@@ -41,52 +34,10 @@ UNCLOSED_FENCE_CHAPTER = """# 第三章 测试
 UNCLOSED_FENCE_LINE = 7
 
 
-def run(args: list[str], cwd: Path, *, module: bool = False, env_extra: dict | None = None,
-        timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the CLI; fail the test if any output holds a traceback."""
-    if module or not REPORTC.exists():
-        command = [sys.executable, "-m", "compiler", *args]
-    else:
-        command = [str(REPORTC), *args]
-    env = {k: v for k, v in os.environ.items() if k not in ("REPORTC_DEBUG", "SOURCE_DATE_EPOCH")}
-    env.update(env_extra or {})
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert "Traceback" not in result.stdout, result.stdout
-    return result
-
-
-def one_line(stderr: str) -> str:
-    lines = stderr.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}: {stderr!r}"
-    return lines[0]
-
-
 def pdf_pages(pdf: Path) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(str(pdf)).pages)
-
-
-def findings_in(output: str) -> list[re.Match]:
-    """The finding lines of `check`/`build` output; every other line must belong to a finding's
-    excerpt: the source line numbered like the finding, then the caret line."""
-    lines = output.splitlines()
-    found = []
-    index = 0
-    while index < len(lines):
-        match = FINDING_LINE.match(lines[index])
-        assert match, f"not a finding: {lines[index]!r}"
-        found.append(match)
-        source, caret = EXCERPT_LINE.match(lines[index + 1]), EXCERPT_LINE.match(lines[index + 2])
-        assert source and source["line"] == match["line"], lines[index + 1]
-        assert caret and caret["line"] is None and lines[index + 2].rstrip().endswith("^"), lines[index + 2]
-        index += 3
-    return found
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
 # ----------------------------------------------------------------------------- builds reused

@@ -1,10 +1,14 @@
-"""Unit tests for compiler.transforms.findings (report_findings and unbalanced), alone.
+"""Unit tests for compiler.checks.prose (report_findings, run as the pipeline's check_prose, and
+unbalanced), alone.
 
 Covers: an English function word inside Chinese prose (`功能布局 and 空间布局`) gives a warning
 at the paragraph's line; meant Latin terms (`RFID`, `iPhone`, `token`) and Latin-only text give
 none; unbalanced “ ” （ ） 《 》 and ASCII brackets give a warning naming the mark, balanced ones
 none; bold spans do not hide a pair; headings, callouts, sections and key points are checked;
 the tree comes back unchanged; the sample's one finding; findings are not repeated on a rerun.
+
+That check_prose leaves its input alone and is idempotent is tested with every transform in
+tests/transforms/test_every_transform.py.
 """
 
 from __future__ import annotations
@@ -12,8 +16,6 @@ from __future__ import annotations
 import pytest
 
 from compiler.model import nodes as t
-from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
 from compiler.diagnostics import Findings
 from compiler.checks.prose import unbalanced
 from compiler.transforms import check_prose as report_findings
@@ -138,9 +140,3 @@ def test_running_twice_does_not_repeat_findings():
     before = sample_before(report_findings)
     apply(before, report_findings, report_findings, findings=findings)
     assert len(findings.items) == 1
-
-
-def test_idempotent_on_the_sample():
-    once = apply(sample_before(report_findings), report_findings)
-    twice = apply(once, report_findings)
-    assert dump(twice) == dump(once)

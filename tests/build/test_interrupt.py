@@ -19,11 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import REPORTC, SAMPLE, run, snapshot
 
-from test_cli import run, snapshot
-
-REPORTC = ROOT / ".venv" / "bin" / "reportc"
 FORMATS = "pdf,epub,html"
 POLL_SECONDS = 0.02
 POLL_LIMIT = 6000  # polls: two minutes at most before the test gives up

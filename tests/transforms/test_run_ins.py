@@ -3,16 +3,15 @@
 Covers: `**lead.**text` → RunIn + text; a paragraph entirely bold, a bold run followed only by
 spaces, bold in mid-paragraph, an italic lead and headings are unchanged; only the first bold
 run becomes a RunIn; paragraphs inside sections and block quotes are handled; the 71 run-ins of
-the sample; idempotence.
+the sample.
+
+That it leaves its input alone and is idempotent is tested with every transform in
+test_every_transform.py.
 """
 
 from __future__ import annotations
 
-import copy
-
 from compiler.model import nodes as t
-from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
 from compiler.transforms.run_ins import mark_run_ins
 
 from helpers import apply, count_inline, read_apply, sample_before
@@ -88,16 +87,3 @@ def test_sample_every_bold_lead_becomes_a_run_in():
     # 87 bold spans: 16 bold sidebar titles are callout titles now, the other 71 open paragraphs
     assert count_inline(doc.children, t.RunIn) == 71
     assert count_inline(doc.children, t.Strong) == 0
-
-
-def test_input_tree_is_not_mutated():
-    doc, _ = read_apply("# T\n\n**甲。**乙\n")
-    snapshot = copy.deepcopy(doc)
-    apply(doc, mark_run_ins)
-    assert doc == snapshot
-
-
-def test_idempotent_on_the_sample():
-    once = apply(sample_before(mark_run_ins), mark_run_ins)
-    twice = apply(once, mark_run_ins)
-    assert dump(twice) == dump(once)
