@@ -40,7 +40,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
-# DAISY Ace (tests/test_ace.py, via tools/ace/run-ace), at the versions pinned in tools/ace's
+# DAISY Ace (tests/e2e/test_ace.py, via tools/ace/run-ace), at the versions pinned in tools/ace's
 # package-lock.json. Chromium is Debian's (above): puppeteer must not download a browser.
 # The stamp lives in node_modules, so deleting that folder re-installs.
 $(ACE)/node_modules/.installed: $(ACE)/package.json $(ACE)/package-lock.json

@@ -34,14 +34,6 @@ FINDING_LINE = re.compile(
 EXCERPT_LINE = re.compile(r"^ +(?P<line>\d+)? \| ")
 
 
-def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
-    """Collect tests/build/ (the tests of `compiler.build`) although `build` is one of pytest's
-    default `norecursedirs`; every other path is left to pytest's own rules."""
-    if collection_path == TESTS / "build":
-        return False
-    return None
-
-
 @pytest.fixture(scope="session", autouse=True)
 def own_cache_folder(tmp_path_factory):
     """Records of builds and a book's laid-out chapters go to a folder of this test run's own

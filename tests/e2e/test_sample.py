@@ -8,7 +8,6 @@ import subprocess
 import zipfile
 from collections import Counter
 
-import pytest
 
 from compiler.build.options import BuildOptions
 from lxml import etree

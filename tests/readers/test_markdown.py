@@ -13,7 +13,7 @@ import pytest
 
 from compiler.model import nodes as t
 from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
+from compiler.model.traverse import plain_text
 
 from helpers import SAMPLE, count_inline, kinds, messages, only, paragraph_texts, read, read_sample
 

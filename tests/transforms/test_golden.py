@@ -14,7 +14,6 @@ import os
 
 from compiler.model import nodes as t
 from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
 from compiler.diagnostics import Findings
 from compiler.transforms import normalise, pipeline
 

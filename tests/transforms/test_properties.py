@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from compiler.model import nodes as t
 from compiler.model.dump import dump
-from compiler.model.traverse import iter_blocks, plain_text
+from compiler.model.traverse import iter_blocks
 from compiler.diagnostics import Findings, ReportError
 from compiler.transforms import normalise
 from compiler.readers.markdown import read_document

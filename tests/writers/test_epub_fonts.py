@@ -19,7 +19,6 @@ import pytest
 from fontTools.ttLib import TTCollection, TTFont
 
 from compiler.model import nodes as t
-from compiler.model.dump import dump
 from compiler.model.traverse import iter_blocks, plain_text
 from compiler.build import compile_source
 from compiler.diagnostics import ReportError

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import weakref
-from pathlib import Path
 
 
 class _Cycle:
