@@ -20,7 +20,7 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -30,8 +30,8 @@ from ..model.nodes import (
     Block, BlockQuote, BulletList, Code, CodeBlock, Document, Emphasis, Heading, Image, Inline, LineBreak, Link, ListItem,
     Paragraph, RawBlock, RawInline, Strong, Table, Text, ThematicBreak,
 )
-from ..model.text import HAN_CLASS, is_cjk
-from ..model.traverse import merge_text, tree_text
+from ..model.text import HAN_CLASS, INVISIBLE, is_cjk
+from ..model.traverse import merge_text, plain_text, tree_text
 from .source import SourceText
 
 BLANK = re.compile(r"^[\s\u3000\u200b\ufeff]*$")
@@ -91,7 +91,7 @@ class _Reader:
 
 
 def read_document(source: SourceText, findings: Findings | None = None) -> Document:
-    """Parse a chapter into a flat `Document`; the first level-1 heading becomes its title."""
+    """Parse a chapter into a flat `Document`; its first `# ` heading becomes its title (see `_title`)."""
     findings = findings if findings is not None else Findings(source.name)
     lines = source.text.split("\n")
     if not findings.lines:
@@ -111,18 +111,54 @@ def read_document(source: SourceText, findings: Findings | None = None) -> Docum
     doc = Document(title=[], children=blocks, source_name=source.name, meta=meta)
     if "lang" in meta:
         doc.language = meta["lang"]
-    for index, block in enumerate(blocks):
-        if isinstance(block, Heading) and block.level == 1:
-            doc.title, doc.title_line = block.children, block.line
-            del blocks[index]
-            break
-    else:
-        if meta.get("title"):
-            doc.title = [Text(meta["title"])]
-        else:
-            doc.title = [Text(source.stem)]
-            findings.warning(1, "no '# ' chapter title; the file name is used as the title")
+    doc.title, doc.title_line, doc.children = _title(blocks, meta.get("title", ""), source.stem, findings)
     return doc
+
+
+def shows_text(nodes: list[Inline]) -> bool:
+    """Does a run show any text, besides spaces and invisible characters? A heading that does not
+    is empty: it can be neither the chapter's title nor a section's."""
+    return bool("".join(plain_text(nodes).split()).strip(INVISIBLE))
+
+
+def _title(blocks: list[Block], meta_title: str, stem: str,
+           findings: Findings) -> tuple[list[Inline], int, list[Block]]:
+    """The chapter's title, its line (0 when no heading gives it) and the blocks left: the first
+    `# ` heading; else front matter's `title`; else the first heading of any level (an info
+    finding says which); else the file name (a warning). Empty headings are passed over."""
+    headings = [(index, block) for index, block in enumerate(blocks)
+                if isinstance(block, Heading) and shows_text(block.children)]
+    chosen = next(((index, heading) for index, heading in headings if heading.level == 1), None)
+    if chosen is None and headings and not meta_title:
+        chosen = headings[0]
+        findings.info(chosen[1].line, f"no '# ' chapter title: the first heading, '{plain_text(chosen[1].children).strip()}' "
+                                      f"(line {chosen[1].line}), is used as the title")
+    if chosen is None:
+        if not meta_title:
+            findings.warning(1, "no '# ' chapter title; the file name is used as the title")
+        return [Text(meta_title or stem)], 0, blocks
+    index, heading = chosen
+    return heading.children, heading.line, blocks[:index] + _later_titles_as_sections(blocks[index + 1:], heading.line,
+                                                                                       findings)
+
+
+def _later_titles_as_sections(blocks: list[Block], title_line: int, findings: Findings) -> list[Block]:
+    """The blocks after the chapter title, each later `# ` heading made a top section of the
+    chapter: from the first of them on, every heading goes one level down (`#` → 2, `##` → 3 …,
+    at most 6), so the contents, the PDF bookmarks and the EPUB navigation all nest them under
+    the chapter title alike (an `h1` in the body would be a bookmark beside the chapter's)."""
+    out: list[Block] = []
+    shifted = False
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level == 1 and shows_text(block.children):
+                shifted = True
+                findings.info(block.line, f"'# ' heading after the chapter title (line {title_line}): made a section "
+                                          "of the chapter, the headings from here on one level lower")
+            if shifted:
+                block = replace(block, level=min(block.level + 1, 6))
+        out.append(block)
+    return out
 
 
 def _fence_marker(line: str) -> str:

@@ -14,6 +14,7 @@ from ..diagnostics import Findings
 from ..model.nodes import Document
 from .callouts import make_callouts
 from .context import PassContext, Transform
+from .empty_headings import drop_empty_headings
 from .headless_sections import recover_headless_sections
 from .images import check_images
 from .key_points import make_key_points
@@ -36,6 +37,7 @@ def pipeline() -> list[Transform]:
     """The transforms in the order they run."""
     return [
         drop_stray_whitespace,
+        drop_empty_headings,
         make_callouts,
         rejoin_split_paragraphs,
         make_key_points,

@@ -171,14 +171,14 @@ def test_sample_keeps_ascii_punctuation_for_the_passes_to_fix(sample):
 # ---------------------------------------------------------------- titles and front matter
 
 
-def test_first_level_one_heading_becomes_title_and_later_ones_stay():
+def test_first_level_one_heading_becomes_title_and_later_ones_a_section():
     doc, findings = read("# 第一章 甲\n\n正文。\n\n# 第二个一级标题\n")
     assert plain_text(doc.title) == "第一章 甲"
     assert doc.title_line == 1
     assert kinds(doc.children) == ["Paragraph", "Heading"]
-    assert doc.children[1].level == 1
+    assert doc.children[1].level == 2  # a top section of the chapter (tests/readers/test_titles.py)
     assert doc.children[1].line == 5
-    assert findings.items == []
+    assert [(f.line, f.level) for f in findings.items] == [(5, "info")]
 
 
 def test_missing_title_uses_file_stem_and_warns_on_line_1():

@@ -86,7 +86,15 @@ def test_deeper_heading_first_is_closed_by_a_higher_one():
 
 
 def test_level_one_heading_in_the_body_is_a_top_section():
-    doc = nested("# T\n\n## 甲\n\n# 另一章\n\n## 乙\n")
+    """The reader makes a later `# ` heading level 2 and the headings after it one lower."""
+    doc, findings = read_apply("# T\n\n## 甲\n\n# 另一章\n\n## 乙\n", nest_sections)
+    assert outline(doc.children) == [(0, 2, "甲", 3), (0, 2, "另一章", 5), (1, 3, "乙", 7)]
+    assert [f.level for f in findings.items] == ["info"]
+
+
+def test_a_level_one_heading_given_to_nesting_opens_a_top_section():
+    body = [t.Heading(2, [t.Text("甲")], 3), t.Heading(1, [t.Text("另一章")], 5), t.Heading(2, [t.Text("乙")], 7)]
+    doc = apply(t.Document([t.Text("T")], body, "t.md", title_line=1), nest_sections)
     assert outline(doc.children) == [(0, 2, "甲", 3), (0, 1, "另一章", 5), (1, 2, "乙", 7)]
 
 
