@@ -3,7 +3,10 @@
 Covers: `**lead.**text` → RunIn + text; a paragraph entirely bold, a bold run followed only by
 spaces, bold in mid-paragraph, an italic lead and headings are unchanged; only the first bold
 run becomes a RunIn; paragraphs inside sections and block quotes are handled; the 71 run-ins of
-the sample.
+the sample. Issue 16, item 8: only bold that ends at the paragraph's first sentence mark
+(。：:！？!? or a full stop, inside the bold or just after it) is a lead-in; bold inside a
+sentence (`**基础事件**是…`) or running past its first sentence stays Strong, and is set as
+`<strong>` without the run-in class (the body face's bold), not in the lead-in's sans face.
 
 That it leaves its input alone and is idempotent is tested with every transform in
 test_every_transform.py.
@@ -11,8 +14,11 @@ test_every_transform.py.
 
 from __future__ import annotations
 
+import pytest
+
 from compiler.model import nodes as t
-from compiler.transforms.run_ins import mark_run_ins
+from compiler.model.traverse import plain_text
+from compiler.transforms.run_ins import ends_at_first_sentence_mark, mark_run_ins
 
 from helpers import apply, count_inline, read_apply, sample_before
 
@@ -87,3 +93,66 @@ def test_sample_every_bold_lead_becomes_a_run_in():
     # 87 bold spans: 16 bold sidebar titles are callout titles now, the other 71 open paragraphs
     assert count_inline(doc.children, t.RunIn) == 71
     assert count_inline(doc.children, t.Strong) == 0
+
+
+# ---------------------------------------------------------------- emphasis is not a lead-in (issue 16, item 8)
+
+
+@pytest.mark.parametrize("body, lead", [
+    ("**推进区县创新发展。**“市区联动”结合。", "推进区县创新发展。"),
+    ("**一是加强领导**。成立小组。", "一是加强领导"),
+    ("**注意：**以下内容。", "注意："),
+    ("**注意**：以下内容。", "注意"),
+    ("**注意**  ：以下内容。", "注意"),
+    ("**Note:** 以下内容。", "Note:"),
+    ("**为什么？**因为。", "为什么？"),
+    ("**好!**后文。", "好!"),
+    ("**See below.** 后文。", "See below."),
+    ("**增长3.5%。**后文。", "增长3.5%。"),
+    ("**“创新驱动。”**后文。", "“创新驱动。”"),
+    ("**发展（试行）。**后文。", "发展（试行）。"),
+])
+def test_bold_ending_at_the_first_sentence_mark_is_a_run_in(body, lead):
+    out, _ = run_ins(body + "\n")
+    first = out.children[0].children[0]
+    assert isinstance(first, t.RunIn)
+    assert plain_text(first.children) == lead
+
+
+@pytest.mark.parametrize("body", [
+    "**基础事件**是本数据篇的核心。",  # the defect: bold inside a sentence was set as a lead-in
+    "**入门篇**（Basics）：介绍。",
+    "**甲。乙。**丙。",  # past its first sentence mark
+    "**第一句。第二句**，续。",
+    "**v1.0**版本发布。",
+    "**时间10:30**开始。",
+    "**3.5**倍。",
+    "**甲**，乙。",
+    "**甲**；乙。",
+    "**甲**……乙。",
+])
+def test_other_bold_opening_a_paragraph_stays_strong_emphasis(body):
+    out, before = run_ins(body + "\n")
+    assert out == before
+    assert isinstance(out.children[0].children[0], t.Strong)
+
+
+def test_strong_emphasis_is_set_in_the_body_face_and_a_lead_in_in_the_lead_in_face():
+    from compiler.transforms import normalise
+    from compiler.writers.html import render_print_html
+    from compiler.writers.templates import load_layout
+
+    doc, findings = read_apply("# T\n\n**基础事件**是本数据篇的核心。\n\n**推进发展。**后文。\n")
+    page = render_print_html(normalise(doc, findings), load_layout("yearbook"))
+    assert "<strong>基础事件</strong>是本数据篇" in page
+    assert '<strong class="run-in">推进发展。</strong>' in page
+
+
+def test_ends_at_first_sentence_mark():
+    assert ends_at_first_sentence_mark("甲。", "乙")
+    assert ends_at_first_sentence_mark("甲", "。乙")
+    assert ends_at_first_sentence_mark("“甲。” ", "乙")
+    assert not ends_at_first_sentence_mark("甲", "乙。")
+    assert not ends_at_first_sentence_mark("甲。乙。", "丙")
+    assert not ends_at_first_sentence_mark("甲", ".5")
+    assert not ends_at_first_sentence_mark("", "")
