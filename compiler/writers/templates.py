@@ -9,9 +9,11 @@ message naming the layout's file and the kind, instead of leaving its text out.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -108,6 +110,7 @@ def load_layout(name_or_path: str) -> Layout:
     )
     env.filters["kind"] = node_kind
     env.filters["safe_href"] = _safe_href
+    env.filters["file_name"] = file_name
     env.tests["section"] = lambda node: isinstance(node, Section)
     env.globals["unknown"] = _unknown
     return Layout(config.get("name", folder.name), folder, config, env)
@@ -128,3 +131,22 @@ def _safe_href(href: str, anchors: frozenset[str] = frozenset()) -> bool:
     if lowered.startswith("#"):
         return href.strip()[1:] in anchors
     return lowered.startswith(("http://", "https://", "mailto:"))
+
+
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\\)")  # `http:`, not a Windows drive `C:\\`
+
+
+def file_name(src: str) -> str:
+    """The last part of an image's path, as a placeholder for a missing image names it
+    (`images/2-1.png` → `2-1.png`, `file:///a/b%20c.png` → `b c.png`); "" when `src` names no
+    file (a `data:` or `javascript:` URL, nothing)."""
+    src = src.strip()
+    if URL_SCHEME.match(src):
+        parts = urlsplit(src)
+        if not src[len(parts.scheme) + 1:].startswith("/"):
+            return ""  # data:, javascript:, mailto: … hold no path
+        path = parts.path or parts.netloc
+    else:
+        path = src.split("#", 1)[0].split("?", 1)[0]
+    names = [part for part in re.split(r"[/\\]", path) if part]
+    return unquote(names[-1]) if names else ""
