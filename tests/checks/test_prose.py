@@ -6,6 +6,10 @@ at the paragraph's line; meant Latin terms (`RFID`, `iPhone`, `token`) and Latin
 none; unbalanced “ ” （ ） 《 》 and ASCII brackets give a warning naming the mark, balanced ones
 none; bold spans do not hide a pair; headings, callouts, sections and key points are checked;
 the tree comes back unchanged; the sample's one finding; findings are not repeated on a rerun.
+Issue 16, item 10 (clreq): a quotation over paragraphs that each open with its quote mark, or in
+one block quote, gives no warning, one never closed is reported where it opens; enumerators
+(`1）`, `2)`, `a)`, `（一）`, `(1)`) opening a paragraph or item are no brackets; genuinely
+unbalanced marks are still reported at their column.
 
 That check_prose leaves its input alone and is idempotent is tested with every transform in
 tests/transforms/test_every_transform.py.
@@ -140,3 +144,69 @@ def test_running_twice_does_not_repeat_findings():
     before = sample_before(report_findings)
     apply(before, report_findings, report_findings, findings=findings)
     assert len(findings.items) == 1
+
+
+# ---------------------------------------------------------------- clreq quotations and enumerators (issue 16, item 10)
+
+UNCLOSED_CORNER = "unbalanced '「': no matching '」' after it"
+
+
+def located(body: str) -> list[tuple[int, int, str]]:
+    """(line, column, message) of each finding of the prose check on `# T` + `body`."""
+    doc, findings = read_apply("# T\n\n" + body)
+    apply(doc, report_findings, findings=findings)
+    return [(f.line, f.column, f.message) for f in findings.items]
+
+
+def test_a_quotation_over_paragraphs_each_opening_with_the_quote_mark_is_balanced():
+    """The defect: each paragraph of a clreq quotation 「…  「…  「…」 was warned as unbalanced."""
+    assert located("他写道：「甲乙，\n\n「丙丁，\n\n「戊己。」\n\n后文。\n") == []
+    assert located("“第一段，\n\n“第二段。”\n") == []
+    assert located("『第一段，\n\n『第二段。』\n") == []
+
+
+def test_a_quotation_over_paragraphs_of_one_block_quote_is_balanced():
+    """The defect: 「 at the end of the quote's first paragraph and 」 in its second were each warned."""
+    assert located("> 「第一段引文，\n>\n> 第二段引文。」\n") == []
+    assert located("> 「第一段，\n>\n> 「第二段，\n>\n> 第三段。」\n") == []
+    assert located("> （第一段，\n>\n> 第二段。）\n") == []
+
+
+def test_a_quotation_that_never_closes_is_reported_where_it_opens():
+    assert located("他写道：「甲乙，\n\n「丙丁，\n\n戊己。\n") == [(3, 5, UNCLOSED_CORNER)]
+    assert located("> 「第一段，\n>\n> 第二段。\n") == [(3, 3, UNCLOSED_CORNER)]
+
+
+def test_a_quotation_does_not_run_on_out_of_its_block_quote_or_into_another_block():
+    assert located("> 「引文，\n\n第二段。」\n") == [
+        (3, 3, UNCLOSED_CORNER), (5, 5, "unbalanced '」': no matching '「' before it"),
+    ]
+    assert located("「段落，\n\n## 「标题」\n") == [(3, 1, UNCLOSED_CORNER)]
+    assert located("- 「甲，\n- 「乙。」\n") == [(3, 3, UNCLOSED_CORNER)]
+
+
+def test_a_bracket_does_not_run_on_into_a_paragraph_opening_with_it():
+    assert located("示范县（市，\n\n（注）说明。\n") == [(3, 4, "unbalanced '（': no matching '）' after it")]
+
+
+def test_a_stray_closing_mark_in_a_continued_paragraph_is_reported_at_its_column():
+    assert located("「甲，\n\n「乙》丙。」\n") == [(5, 3, "unbalanced '》': no matching '《' before it")]
+
+
+@pytest.mark.parametrize("body", [
+    "1）第一项。", "2)第二项。", "12）第十二项。", "a)英文项。", "B）大写项。", "iv）罗马数字项。",
+    "（一）总则。", "(1)细则。", "（1)混写。", "- 1）列表项。\n- b) 列表项。", "1. 1）有序列表中的项。",
+])
+def test_enumerators_at_a_paragraphs_or_items_start_are_not_brackets(body):
+    """The defect: `1）`, `a)` opening a paragraph or item were warned as unbalanced '）'."""
+    assert located(body + "\n") == []
+
+
+def test_unbalanced_marks_after_an_enumerator_are_still_reported_at_their_column():
+    assert located("1）示范县（市。\n") == [(3, 6, "unbalanced '（': no matching '）' after it")]
+    assert located("甲1）乙。\n") == [(3, 3, "unbalanced '）': no matching '（' before it")]
+
+
+def test_unbalanced_skips_an_opening_enumerator():
+    assert unbalanced("1）甲") is None
+    assert unbalanced("甲）") == "unbalanced '）': no matching '（' before it"
