@@ -1,7 +1,8 @@
 """The command line: `reportc build`, `reportc check` and `reportc watch`.
 
 Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input, 128 + the
-signal's number when SIGINT or SIGTERM stops a build. Every failure is one line on stderr,
+signal's number when SIGINT or SIGTERM stops a build, 141 (128 + SIGPIPE) when output goes to a
+pipe its reader has closed (`reportc check … | head -1`: quietly, as `grep` ends). Every failure is one line on stderr,
 never a traceback (set REPORTC_DEBUG=1 to see one). Findings are `file:line:column: level:
 message`, each followed by its source line and a caret; `--json` gives one JSON record per line
 on stdout instead (findings, outputs written, the error that ended the command).
@@ -25,6 +26,10 @@ from ..diagnostics import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Finding, Findings, 
 
 if TYPE_CHECKING:
     from ..build.options import BuildOptions, BuildResult
+
+# Output to a pipe its reader closed: 128 + SIGPIPE (13), the status a shell reports for a command
+# that SIGPIPE ended (`grep … | head`). Not 0: not everything was written; not 1: nothing failed.
+EXIT_CLOSED_PIPE = 141
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +92,30 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with `argv` (default: the process's arguments); returns the exit code."""
+    try:
+        code = _run(argv)
+        sys.stdout.flush()  # a reader gone away is found here, not by Python's last flush at exit
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
+
+
+def _closed_pipe() -> int:
+    """Output went to a pipe whose reader has closed it (`reportc check … | head -1`): end quietly
+    with the status a shell gives a command that SIGPIPE ended, as `grep … | head` does. Standard
+    output and error are pointed at /dev/null first, so that Python's flush at exit finds no pipe
+    to complain about."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # a stream with no file descriptor (replaced, or closed)
+            pass
+    os.close(devnull)
+    return EXIT_CLOSED_PIPE
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
@@ -110,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("reportc: interrupted; earlier outputs are unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # not an internal error: main ends quietly
     except Exception as exc:  # an answer, not a traceback
         if os.environ.get("REPORTC_DEBUG"):
             raise
