@@ -2,10 +2,11 @@
 
 Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input, 128 + the
 signal's number when SIGINT or SIGTERM stops a build, 141 (128 + SIGPIPE) when output goes to a
-pipe its reader has closed (`reportc check … | head -1`: quietly, as `grep` ends). Every failure is one line on stderr,
-never a traceback (set REPORTC_DEBUG=1 to see one). Findings are `file:line:column: level:
-message`, each followed by its source line and a caret; `--json` gives one JSON record per line
-on stdout instead (findings, outputs written, the error that ended the command).
+pipe its reader has closed (`reportc check … | head -1`: quietly, as `grep` ends). Every
+failure is one line on stderr, never a traceback (set REPORTC_DEBUG=1 to see one). Findings
+are `file:line:column: level: message`, each followed by its source line and a caret; `--json`
+gives one JSON record per line on stdout instead (findings, outputs written, the error that
+ended the command).
 
 Importing this module stays cheap (`reportc --version` must be quick): the build, WeasyPrint,
 ebooklib, rich and watchfiles are imported only by the commands that need them.
@@ -116,6 +117,7 @@ def _closed_pipe() -> int:
 
 
 def _run(argv: list[str] | None) -> int:
+    """The command `argv` names, run; every failure but a closed pipe answered here."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "build":
