@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote
 from ..model.nodes import Block, Document, Image, Inline
 from ..model.traverse import map_blocks, map_leaves, map_runs, map_text
 from .config import Book
+from .edition_text import converter
 
 
 def chapter_of_book(doc: Document, number: int, book: Book) -> Document:
@@ -41,11 +42,14 @@ def prefix_ids(doc: Document, prefix: str) -> Document:
 
 
 def convert_script(doc: Document, conversion: str, language: str) -> Document:
-    """The chapter in Traditional characters (OpenCC `conversion`), tagged `language`."""
-    import opencc
+    """The chapter in Traditional characters (OpenCC `conversion`), tagged `language`: its text
+    and the images' alt text, which is shown too (code and raw HTML stay as written)."""
+    convert = converter(conversion)
 
-    converter = opencc.OpenCC(conversion)
-    converted = map_runs(doc, lambda nodes: map_text(nodes, converter.convert))
+    def alt_converted(node: Inline) -> Inline:
+        return replace(node, alt=convert(node.alt)) if isinstance(node, Image) and node.alt else node
+
+    converted = map_runs(doc, lambda nodes: map_leaves(map_text(nodes, convert), alt_converted))
     return replace(converted, language=language)
 
 

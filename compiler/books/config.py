@@ -1,7 +1,8 @@
 """A book's configuration: `book.toml` names a yearbook's metadata and its ordered chapter files.
 
 `load_book` reads and checks the file: an unknown key, a value of the wrong type or a missing
-chapter is an error naming it (exit 2).
+chapter is an error naming it (exit 2). A `[hant]` table gives the texts a Traditional edition
+prints (`PRINTED`) as they are to be printed, instead of their OpenCC conversion.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from ..diagnostics import EXIT_USAGE, ReportError, read_data_file
 
@@ -20,6 +21,9 @@ SCRIPTS: tuple[Script, ...] = get_args(Script)
 CONVERSIONS: tuple[Conversion, ...] = get_args(Conversion)
 PDF_VARIANTS: tuple[PdfVariant, ...] = get_args(PdfVariant)
 LANGUAGE_OF = {"s2t": "zh-Hant", "s2tw": "zh-Hant-TW", "s2twp": "zh-Hant-TW", "s2hk": "zh-Hant-HK"}
+# book.toml's texts that an edition prints and declares, which a [hant] table may give for the
+# Traditional edition (see compiler.books.edition_text)
+PRINTED = ("title", "subtitle", "editors", "publisher", "edition")
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Book:
     opencc: Conversion = "s2t"
     layout: str = "yearbook"  # a layout's name in layouts/, or a layout folder
     pdf_variant: PdfVariant | Literal[""] = ""
+    hant: dict[str, Any] = field(default_factory=dict)  # [hant]: PRINTED texts of a Traditional edition
 
     @property
     def folder(self) -> Path:
@@ -54,7 +59,7 @@ class Book:
 _TYPES = {
     "title": str, "subtitle": str, "edition": str, "year": int, "publisher": str, "isbn": str,
     "editors": list, "language": str, "script": str, "opencc": str, "layout": str, "chapters": list,
-    "pdf_variant": str,
+    "pdf_variant": str, "hant": dict,
 }
 
 
@@ -63,11 +68,8 @@ def load_book(path: str | Path) -> Book:
     path = Path(path)
     data = read_data_file(path, tomllib.loads, (tomllib.TOMLDecodeError,), missing=f"{path}: no such book file",
                           invalid="not a valid TOML book file")
-    for key, value in data.items():
-        if key not in _TYPES:
-            raise ReportError(f"{path}: unknown key '{key}' (known: {', '.join(sorted(_TYPES))})", EXIT_USAGE)
-        if not isinstance(value, _TYPES[key]) or (key == "year" and isinstance(value, bool)):
-            raise ReportError(f"{path}: '{key}' must be a {_TYPES[key].__name__}", EXIT_USAGE)
+    _check_keys(path, data, _TYPES)
+    _check_keys(path, data.get("hant", {}), {key: _TYPES[key] for key in PRINTED}, table="hant")
     for required in ("title", "chapters"):
         if not data.get(required):
             raise ReportError(f"{path}: '{required}' is missing", EXIT_USAGE)
@@ -84,6 +86,17 @@ def load_book(path: str | Path) -> Book:
     return book
 
 
+def _check_keys(path: Path, data: dict[str, Any], types: dict[str, type], table: str = "") -> None:
+    """Exit 2 naming the first key of `data` (the file, or its `[table]`) that is unknown or of
+    the wrong type."""
+    for key, value in data.items():
+        name = f"{table}.{key}" if table else key
+        if key not in types:
+            raise ReportError(f"{path}: unknown key '{name}' (known: {', '.join(sorted(types))})", EXIT_USAGE)
+        if not isinstance(value, types[key]) or (key == "year" and isinstance(value, bool)):
+            raise ReportError(f"{path}: '{name}' must be a {types[key].__name__}", EXIT_USAGE)
+
+
 def check_options(book: Book, where: Path | str = "") -> None:
     """Raise a usage error naming the first setting of `book` that is not a known value."""
     prefix = f"{where}: " if where else ""
@@ -94,5 +107,6 @@ def check_options(book: Book, where: Path | str = "") -> None:
     if book.pdf_variant and book.pdf_variant not in PDF_VARIANTS:
         raise ReportError(f"{prefix}pdf_variant '{book.pdf_variant}' is not one of {', '.join(PDF_VARIANTS)}",
                           EXIT_USAGE)
-    if any(not isinstance(name, str) for name in book.editors):
-        raise ReportError(f"{prefix}'editors' must list names", EXIT_USAGE)
+    for key, editors in (("editors", book.editors), ("hant.editors", book.hant.get("editors", []))):
+        if any(not isinstance(name, str) for name in editors):
+            raise ReportError(f"{prefix}'{key}' must list names", EXIT_USAGE)

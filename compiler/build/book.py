@@ -16,6 +16,7 @@ from typing import Any
 
 from ..books.chapters import chapter_of_book, rebase_images
 from ..books.config import Book, check_options, load_book
+from ..books.edition_text import as_printed
 from ..diagnostics import EXIT_USAGE, Findings, ReportError
 from ..writers.templates import Layout, layout_folder, load_layout
 from . import interrupts
@@ -45,8 +46,10 @@ def build_book(path: str | Path, outdir: str | Path = "build", options: BuildOpt
         out = Path(outdir)
         key_options = cache_options(book.path, options, layout=book.layout, pdf_variant=book.pdf_variant,
                                     script=book.script, opencc=book.opencc)
+        # the edition's texts (OpenCC for a Traditional one) only when it is built, not to find
+        # it up to date; edition.json records book.toml's own
         return up_to_date_or_build(book.path, out, options, layout_folder(book.layout), key_options,
-                                   lambda: _build_book(book, out, options, run))
+                                   lambda: _build_book(as_printed(book), out, options, run, written=book))
 
 
 def _configured(book: Book, options: BuildOptions) -> Book:
@@ -58,7 +61,7 @@ def _configured(book: Book, options: BuildOptions) -> Book:
     return book
 
 
-def _build_book(book: Book, outdir: Path, options: BuildOptions, progress: Progress) -> BuildResult:
+def _build_book(book: Book, outdir: Path, options: BuildOptions, progress: Progress, *, written: Book) -> BuildResult:
     from ..writers.epub.package import book_epub_bytes
     from ..writers.epub.page_list import mark_pages, with_blank_pages_placed
     from ..writers.html import book_context
@@ -104,7 +107,7 @@ def _build_book(book: Book, outdir: Path, options: BuildOptions, progress: Progr
                                        embed_fonts=options.embed_fonts, image_dirs=[c.source.path.parent for c in compiled])
                 outputs.stage(f"{stem}.epub", "epub", lambda temp: temp.write_bytes(data))
         staged = [(target, temp) for key, (temp, target) in outputs.staged.items() if key in ("pdf", "epub")]
-        manifest = manifest_text(outdir, book, [book.path, *book.chapters], staged, date)
+        manifest = manifest_text(outdir, written, [book.path, *book.chapters], staged, date)
         outputs.stage(MANIFEST_NAME, "manifest", lambda temp: temp.write_text(manifest, encoding="utf-8"))
         result.outputs = outputs.commit()
     return result

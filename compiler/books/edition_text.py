@@ -1,0 +1,42 @@
+"""The book as its edition prints and declares it: one script throughout.
+
+A Traditional-Chinese edition (`script = "hant"`) converts its chapters with OpenCC
+(`compiler.books.chapters`); book.toml's own texts — title, subtitle, editors, publisher, edition
+(`PRINTED`) — are printed on the title and edition pages and declared in the PDF's and the EPUB's
+metadata, so they are converted with the same profile, unless book.toml's `[hant]` table gives
+one for the Traditional edition: that value is printed as given. A Simplified edition prints
+book.toml's texts as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from typing import Any, Callable
+
+from .config import PRINTED, Book
+
+
+@cache
+def converter(conversion: str) -> Callable[[str], str]:
+    """OpenCC's conversion `conversion` (s2t, s2twp …) as a function of a text; made once per
+    process (making one reads its dictionaries, about 0.07 s)."""
+    import opencc
+
+    return opencc.OpenCC(conversion).convert
+
+
+def as_printed(book: Book) -> Book:
+    """`book` with its `PRINTED` texts as its edition prints them: in a Traditional edition the
+    `[hant]` table's value where it gives one, book.toml's converted with `book.opencc` where not."""
+    if book.script != "hant":
+        return book
+    convert = converter(book.opencc)
+
+    def printed(key: str) -> Any:
+        if key in book.hant:
+            return book.hant[key]
+        value = getattr(book, key)
+        return [convert(item) for item in value] if isinstance(value, list) else convert(value)
+
+    return replace(book, **{key: printed(key) for key in PRINTED})
