@@ -5,8 +5,8 @@ leftover of translation or editing) and quotes or brackets that do not balance w
 paragraph. Terms such as `RFID`, `token` or `DeepSeek` are left alone: they are meant. Each block's
 text is checked, table cells and key points one by one. As clreq has it, a quotation may run
 over several paragraphs — each continued paragraph opening with the quote mark again, or all of
-them in one block quote — and an enumerator opening a paragraph or item (`1）`, `a)`, `（一）`)
-is no bracket.
+them in one block quote — and an enumerator opening a paragraph, an item or a clause (`1）`,
+`a)`, `（一）`; `以下因素：1）…。2）…`) is no bracket.
 
 The tree keeps only a block's first line; each finding is placed at its column by finding the
 word or mark again in the block's source lines (`Findings.locate`).
@@ -21,7 +21,7 @@ from typing import Iterator
 
 from ..diagnostics import Findings
 from ..model.nodes import BlockQuote, Document, Paragraph
-from ..model.text import HAN_CLASS as HAN, SPACE
+from ..model.text import HAN_CLASS as HAN, PAUSES_AND_STOPS, SENTENCE_END, SPACE
 from ..model.traverse import PathStep, iter_block_paths, own_runs, plain_text
 
 # Python counts Han characters as word characters, so \b cannot bound a word that touches them
@@ -35,7 +35,11 @@ CLOSERS = {close: open_ for open_, close in PAIRS.items()}
 # Opening quote marks: a quotation that runs on into the next paragraph opens it with its mark again.
 QUOTATIONS = "“「『"
 # An enumerator at a paragraph's or item's start (`1）`, `2)`, `a)`, `iv)`, `（一）`, `(1)`): not a bracket.
-ENUMERATOR = re.compile(rf"[{SPACE}]*(?:[（(][^（）()\s]{{1,3}}[)）]|(?:[0-9]{{1,3}}|[A-Za-z]|[ivxIVX]{{2,4}})[)）])")
+LABEL = "(?:[0-9]{1,3}|[A-Za-z]|[ivxIVX]{2,4})"
+ENUMERATOR = re.compile(rf"[{SPACE}]*(?:[（(][^（）()\s]{{1,3}}[)）]|{LABEL}[)）])")
+# The same inside a paragraph, opening a clause (`以下因素：1）…。2）…`): what precedes a `）` that
+# closes nothing, read up to the end of the text before it.
+CLAUSE_ENUMERATOR = re.compile(rf"(?:^|[{re.escape(PAUSES_AND_STOPS + SENTENCE_END)}])[{SPACE}]*{LABEL}$")
 # The punctuation transform turns ASCII brackets beside Han full-width: the source may hold either.
 SOURCE_FORMS = {"（": "（(", "）": "）)", "(": "（(", ")": "）)"}
 
@@ -88,15 +92,16 @@ def enumerator_end(text: str) -> int:
 def _scan(text: str, start: int, stack: list[tuple[str, int, int]], ref: int) -> tuple[str, int] | None:
     """Read `text` from `start`: an opening mark goes on `stack` (with its offset and `ref`), a
     closing mark takes its match off. The message and offset of the first closing mark that
-    matches nothing, or None."""
+    matches nothing and ends no enumerator opening a clause, or None."""
     for offset in range(start, len(text)):
         char = text[offset]
         if char in PAIRS:
             stack.append((char, offset, ref))
         elif char in CLOSERS:
-            if not stack or stack[-1][0] != CLOSERS[char]:
+            if stack and stack[-1][0] == CLOSERS[char]:
+                stack.pop()
+            elif char not in "）)" or not CLAUSE_ENUMERATOR.search(text, 0, offset):
                 return f"unbalanced '{char}': no matching '{CLOSERS[char]}' before it", offset
-            stack.pop()
     return None
 
 

@@ -8,8 +8,8 @@ none; bold spans do not hide a pair; headings, callouts, sections and key points
 the tree comes back unchanged; the sample's one finding; findings are not repeated on a rerun.
 Issue 16, item 10 (clreq): a quotation over paragraphs that each open with its quote mark, or in
 one block quote, gives no warning, one never closed is reported where it opens; enumerators
-(`1）`, `2)`, `a)`, `（一）`, `(1)`) opening a paragraph or item are no brackets; genuinely
-unbalanced marks are still reported at their column.
+(`1）`, `2)`, `a)`, `（一）`, `(1)`) opening a paragraph, an item or a clause (`因素：1）…。2）…`)
+are no brackets; genuinely unbalanced marks are still reported at their column.
 
 That check_prose leaves its input alone and is idempotent is tested with every transform in
 tests/transforms/test_every_transform.py.
@@ -202,9 +202,20 @@ def test_enumerators_at_a_paragraphs_or_items_start_are_not_brackets(body):
     assert located(body + "\n") == []
 
 
+@pytest.mark.parametrize("body", [
+    "这主要得益于以下几个因素：1）降低的技术门槛。2）成本效益。3）创新与灵活性。",  # the corpus's case
+    "包括：a）甲；b）乙，c) 丙。",
+    "要求如下： 1）甲。",
+])
+def test_enumerators_opening_a_clause_are_not_brackets(body):
+    assert located(body + "\n") == []
+
+
 def test_unbalanced_marks_after_an_enumerator_are_still_reported_at_their_column():
     assert located("1）示范县（市。\n") == [(3, 6, "unbalanced '（': no matching '）' after it")]
     assert located("甲1）乙。\n") == [(3, 3, "unbalanced '）': no matching '（' before it")]
+    assert located("因素：1）甲】乙。\n") == [(3, 7, "unbalanced '】': no matching '【' before it")]
+    assert located("因素：第1）甲。\n") == [(3, 6, "unbalanced '）': no matching '（' before it")]
 
 
 def test_unbalanced_skips_an_opening_enumerator():
