@@ -344,6 +344,10 @@ def _convert(md: _Reader, group: _Group, lines: list[str]) -> list[Block]:
     return blocks
 
 
+# Elements Python-Markdown makes of block-level Markdown; anything else inside a list item is inline.
+BLOCK_TAGS = frozenset({"p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table"})
+
+
 class _Converter:
     """Turns one group's element tree into nodes, placing each block on its source line."""
 
@@ -406,22 +410,35 @@ class _Converter:
         return RawBlock(ET.tostring(element, encoding="unicode"), line)
 
     def list_item(self, li: ET.Element) -> ListItem:
-        block_tags = {"p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table"}
-        holds_blocks = any(child.tag in block_tags for child in li)
+        """A list item. One that holds blocks (a nested list, paragraphs) may also open with
+        inline content — text, and bold or links before the nested list (`- **入门篇**：…` then
+        `  - …`): that run is one paragraph of the item, read as inline nodes, never as raw HTML."""
+        holds_blocks = any(child.tag in BLOCK_TAGS for child in li)
         line = self.line_of(li, container=holds_blocks and not (li.text or "").strip())
-        if holds_blocks:
-            children: list[Block] = []
-            loose = (li.text or "").strip()
-            if loose:
-                children.append(Paragraph(self._text_nodes(li.text or ""), line))
-            for child in li:
+        if not holds_blocks:
+            return ListItem([Paragraph(self.inlines(li), line)], line)
+        children: list[Block] = []
+        pending: list[Inline] = self._text_nodes(li.text or "")
+
+        def flush() -> None:
+            run = merge_text(pending)
+            if any(not isinstance(node, Text) or node.text.strip() for node in run):
+                children.append(Paragraph(run, line))
+            pending.clear()
+
+        for child in li:
+            if child.tag in BLOCK_TAGS:
+                flush()
                 block = self.block(child)
                 if block is not None:
                     children.append(block)
-                if child.tail and child.tail.strip():
-                    children.append(Paragraph(self._text_nodes(child.tail), line))
-            return ListItem(children, line)
-        return ListItem([Paragraph(self.inlines(li), line)], line)
+            else:
+                node = self.inline(child)
+                if node is not None:
+                    pending.append(node)
+            pending.extend(self._text_nodes(child.tail or ""))
+        flush()
+        return ListItem(children, line)
 
     def table(self, element: ET.Element, line: int) -> Table:
         header: list[list[Inline]] = []
