@@ -38,6 +38,7 @@ BLANK = re.compile(r"^[\s\u3000\u200b\ufeff]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 LIST_MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])[ \t]")
 INDENTED = re.compile(r"^( {2,}|\t)")
+TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 INDENT = re.compile(r"^[ \t\u3000]+")
 CHINESE_SENTENCE_MARK = re.compile("[。，；：！？、]")
@@ -216,8 +217,10 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
                 pending_blanks = 0
             pending_blanks += 1
             continue
-        if current and not held_open and LIST_MARKER.match(line) and not _in_list(current):
-            # a list may interrupt a paragraph (CommonMark); Python-Markdown would read it as text
+        interrupts = LIST_MARKER.match(line) or _table_starts(lines, index)
+        if current and not held_open and interrupts and not _in_list(current) and not _table_starts(current, 0):
+            # a list, or a pipe table, may interrupt a paragraph (CommonMark; GitHub's tables);
+            # Python-Markdown would read it as text of the paragraph
             groups.append(_Group(current, first, blanks))
             current, pending_blanks = [], 0
         if not current:
@@ -279,6 +282,12 @@ def _indented_prose(line: str) -> bool:
         return False  # Markdown that happens to be indented: let Python-Markdown decide
     first = rest.lstrip("*_")[:1]
     return is_cjk(first) or bool(CHINESE_SENTENCE_MARK.search(rest))
+
+
+def _table_starts(lines: list[str], index: int) -> bool:
+    """Does a pipe table (a row of cells, then its delimiter row) start at `lines[index]`?"""
+    return (index + 1 < len(lines) and "|" in lines[index] and not LIST_MARKER.match(lines[index])
+            and "|" in lines[index + 1] and bool(TABLE_DELIMITER.match(lines[index + 1])))
 
 
 def _in_list(lines: list[str]) -> bool:

@@ -1,6 +1,7 @@
-"""A list item that opens with bold or a link and holds a nested list is read as authors see it
-on GitHub: one paragraph with its bold words, then the nested list — not a raw-HTML box showing
-`<strong>…</strong>` followed by the text again without its bold words."""
+"""Markdown read as authors saw it on GitHub: a list item that opens with bold or a link and holds
+a nested list is one paragraph with its bold words, then the nested list — not a raw-HTML box
+showing `<strong>…</strong>` followed by the text again without its bold words; a pipe table needs
+no blank line before it."""
 
 from __future__ import annotations
 
@@ -34,3 +35,16 @@ def test_no_text_is_shown_twice_and_no_markup_is_shown():
     shown = tree_text(doc)
     for words in ("入门篇", "基础知识", "环境准备", "进阶篇", "深入"):
         assert shown.count(words) == 1, words
+
+
+def test_a_pipe_table_right_after_a_paragraph_line_is_a_table():
+    """As GitHub draws it: no blank line is needed before a pipe table."""
+    doc, _ = read("# T\n\n表 1 数据如下：\n| 项目 | 数量 |\n| --- | ---: |\n| 甲 | 1 |\n\n正文。\n")
+    assert [type(block).__name__ for block in doc.children] == ["Paragraph", "Table", "Paragraph"]
+    assert plain_text(doc.children[0].children) == "表 1 数据如下："
+    assert doc.children[1].line == 4 and [plain_text(cell) for cell in doc.children[1].rows[0]] == ["甲", "1"]
+
+
+def test_a_paragraph_with_a_pipe_above_a_setext_underline_is_no_table():
+    doc, _ = read("# T\n\n甲 | 乙\n---\n\n正文。\n")
+    assert not any(isinstance(block, t.Table) for block in doc.children)
