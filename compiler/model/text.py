@@ -12,6 +12,7 @@ Each constant is a string of characters, or of ranges for a regular-expression c
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from zhon import hanzi
 
@@ -24,6 +25,12 @@ RADICALS_CLASS = hanzi.radicals  # Kangxi radicals, CJK radicals supplement
 # Wide characters that belong to CJK text besides Han: radicals, CJK symbols and punctuation,
 # kana, bopomofo, enclosed and compatibility forms, vertical and small forms, full-width forms.
 CJK_SYMBOLS_CLASS = "\u2e80-\u33ff\ufe30-\ufe4f\uff00-\uffef"
+# Look-alikes: the radical blocks (Kangxi radicals, CJK radicals supplement) and the compatibility
+# ideographs (and their supplement). Text copied out of PDFs holds them in place of the unified
+# ideographs they share a glyph with (⼏ for 几, ⽇ for 日); those with a compatibility
+# decomposition (NFKC) have a unified equivalent. Full-width punctuation is not among them.
+COMPATIBILITY_IDEOGRAPHS_CLASS = "\uf900-\ufaff\U0002f800-\U0002fa1f"
+LOOK_ALIKES_CLASS = "\u2e80-\u2eff\u2f00-\u2fdf" + COMPATIBILITY_IDEOGRAPHS_CLASS
 
 # ---------------------------------------------------------------- punctuation by role
 
@@ -64,6 +71,7 @@ LATIN_OR_DIGIT_CLASS = "A-Za-z0-9\u00c0-\u024f%‰°"
 HAN = re.compile(f"[{HAN_CLASS}]")
 CJK = re.compile(f"[{HAN_CLASS}{CJK_SYMBOLS_CLASS}{GENERAL_PUNCTUATION_IN_CJK}]")
 LATIN_OR_DIGIT = re.compile(f"[{LATIN_OR_DIGIT_CLASS}]")
+LOOK_ALIKE = re.compile(f"[{LOOK_ALIKES_CLASS}]")
 
 
 def is_han(char: str) -> bool:
@@ -74,3 +82,14 @@ def is_han(char: str) -> bool:
 def is_cjk(char: str) -> bool:
     """Is `char` part of CJK text: Han, radicals, CJK punctuation and symbols, kana, full-width forms?"""
     return bool(char) and bool(CJK.match(char))
+
+
+def unified_equivalent(char: str) -> str:
+    """The unified ideograph a look-alike stands for (`⼏` → `几`, `⾦` → `金`, `\uf900` → `豈`): its
+    NFKC form when `char` is a radical or compatibility ideograph that has one; else "" (any
+    other character, and the compatibility ideographs that are unified ideographs themselves,
+    such as `\ufa0e` 﨎)."""
+    if len(char) != 1 or not LOOK_ALIKE.match(char):
+        return ""
+    unified = unicodedata.normalize("NFKC", char)
+    return unified if unified != char and is_han(unified) else ""
