@@ -18,9 +18,11 @@ from .empty_headings import drop_empty_headings
 from .headless_sections import recover_headless_sections
 from .images import check_images
 from .key_points import make_key_points
+from .look_alikes import replace_look_alikes
 from .punctuation import full_width_punctuation
 from .rejoin import rejoin_split_paragraphs
 from .run_ins import mark_run_ins
+from .script import detect_script
 from .sections import assign_ids, nest_sections
 from .whitespace import drop_stray_whitespace
 
@@ -37,6 +39,8 @@ def pipeline() -> list[Transform]:
     """The transforms in the order they run."""
     return [
         drop_stray_whitespace,
+        replace_look_alikes,
+        detect_script,
         drop_empty_headings,
         make_callouts,
         rejoin_split_paragraphs,

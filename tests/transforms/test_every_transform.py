@@ -31,6 +31,8 @@ STEPS = pipeline()
 # `test_each_small_chapter_gives_its_steps_work`); every step is given every one of them.
 SMALL_CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
     "whitespace": (("drop_stray_whitespace",), "# T\n\n  上海\n北京  \n\n \n\n\u3000\u3000浦东。\n"),
+    "look-alikes": (("replace_look_alikes",), "# ⽇报\n\n近⼏年，⼏乎每⽇。\n\n- 项⽬\n"),
+    "traditional": (("detect_script",), "# 臺灣科技發展\n\n這是繁體書寫的區縣科技創新發展報告。\n"),
     "empty headings": (("drop_empty_headings",), "# T\n\n###\n\n正文。\n\n## \u3000\n\n## ![](a.png)\n"),
     "sidebar": (("make_callouts",), "# T\n\n上海开头。\n\n\n\n**框题** 框内文字。\n\n正文。\n"),
     "untitled sidebar": (("make_callouts",), "# T\n\n上海开头。\n\n\n\n框内文字没有标题。\n"),

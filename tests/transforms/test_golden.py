@@ -77,6 +77,8 @@ def test_normalise_does_not_mutate_the_reader_output():
 def test_pipeline_order():
     assert [step.__name__ for step in pipeline()] == [
         "drop_stray_whitespace",
+        "replace_look_alikes",
+        "detect_script",
         "drop_empty_headings",
         "make_callouts",
         "rejoin_split_paragraphs",
