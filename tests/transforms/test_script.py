@@ -53,7 +53,8 @@ def test_a_simplified_chapter_without_lang_stays_zh_hans_and_quiet():
     assert doc.language == "zh-Hans" and found == []
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CHAPTERS.glob("*.txt")))
+@pytest.mark.parametrize("name", ["beijing_qu_xian.txt", "hunan_shi_zhou.txt", "jiangsu_xian_shi.txt",
+                                  "zhejiang_xian_yu.txt"])
 def test_the_test_chapters_are_simplified_and_their_conversions_traditional(name):
     text = (CHAPTERS / name).read_text(encoding="utf-8")
     assert detected(text)[0].language == "zh-Hans"
