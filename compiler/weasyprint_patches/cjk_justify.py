@@ -10,7 +10,12 @@ broken a paragraph into lines, each line holding Chinese text is adjusted here:
   digits, the middle dot `·` padded to half an em and centred; a closing mark at the line end
   gives up its blank half (Simplified Chinese only: Traditional fonts centre ，。);
 - on a justified line (not a paragraph's last) the remaining width is spread over the gaps next
-  to Chinese characters (and spaces) that no rule fixes, never inside `——` or `……`;
+  to Chinese characters (and spaces) that no rule fixes, never inside `——` or `……`. When that
+  would open a gap next to a Chinese character by more than `CJK_STRETCH_CAP` (a line holding an
+  unbreakable Latin word: a URL, a product name), the line is not letter-spaced: the spaces and
+  the Han–Latin gaps grow first, by up to `FREE_STRETCH_MAX` each, the gaps next to Chinese
+  characters by up to the cap, and what is still left stays at the line's end (the line is short,
+  as a paragraph's last line is; the word is not hyphenated);
 - the boxes keep the text WeasyPrint shaped and the widths it measured (no text is shaped
   again, no box is split). A gap between two boxes is made by placing the next box; a gap inside
   a box widens the glyph before it — what Pango's letter-spacing does, but per gap: when the box
@@ -47,6 +52,20 @@ OPENING = frozenset(OPENING_MARKS)
 LATIN = LATIN_OR_DIGIT
 UNBREAKABLE_PAIRS = {("—", "—"), ("…", "…")}  # `——` is also one ligature glyph: see _adjust_line
 MIDDLE_DOT = MIDDLE_DOTS
+
+# How far justification may open a gap next to a Chinese character, in em. A line of Chinese alone
+# stretches its gaps by a few hundredths of an em, at most 0.107 em in the sample (a line with
+# several compressed marks whose last words could not end it); only a line holding an unbreakable
+# Latin word has so few gaps that they open further, and look letter-spaced. An eighth of an em
+# leaves every ordinary line as it is, and keeps a Chinese gap at half the Han–Latin quarter em,
+# so that it never reads as a word space.
+CJK_STRETCH_CAP = 0.125
+# How far a space or a Han–Latin gap may grow on such a line, in em: a Han–Latin gap to half an
+# em, what JLREQ (3.8) allows it when justifying, before any gap between characters.
+FREE_STRETCH_MAX = 0.25
+# What a gap is to justification (`_rule`): fixed; next to a Chinese character; after a space;
+# between Han and Latin (fixed on a line that stays under the cap).
+FIXED, CHINESE, SPACE, HAN_LATIN = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -206,7 +225,7 @@ def _dot_width(box: Any, context: Any) -> float:
 
 _kinds: dict[str, str] = {}
 _kind_of_key: dict[tuple, str] = {}
-_rules: dict[tuple, tuple[float, bool, bool]] = {}
+_rules: dict[tuple, tuple[float, bool, bool, int]] = {}
 
 
 def _kind(char: str) -> str:
@@ -220,19 +239,26 @@ def _kind(char: str) -> str:
     return kind
 
 
-def _rule(left: str, right: str, compress: bool) -> tuple[float, bool, bool]:
-    """The gap rule of a pair of kinds: (natural width in em, whether `·` is in it, opportunity)."""
+def _rule(left: str, right: str, compress: bool) -> tuple[float, bool, bool, int]:
+    """The gap rule of a pair of kinds: (natural width in em, whether `·` is in it, opportunity,
+    what the gap is to justification: `FIXED`, `CHINESE`, `SPACE` or `HAN_LATIN`)."""
+    opportunity = is_opportunity(left, right)
+    if opportunity:
+        stage = SPACE if left in (" ", "\u00a0") else CHINESE
+    else:
+        stage = HAN_LATIN if (HAN.match(left) and LATIN.match(right)) or (LATIN.match(left) and HAN.match(right)) \
+            else FIXED
     rule = _rules[left, right, compress] = (
-        natural_gap(left, right, 1.0, 0.5, compress), MIDDLE_DOT in (left, right), is_opportunity(left, right))
+        natural_gap(left, right, 1.0, 0.5, compress), MIDDLE_DOT in (left, right), opportunity, stage)
     return rule
 
 
-def _pair(context: Any, left: str, right: str, box: Any, em: float, compress: bool) -> tuple[float, bool]:
-    """(natural width, opportunity) of the gap between two kinds of character, by `box`'s rules."""
-    natural, dotted, opportunity = _rules.get((left, right, compress)) or _rule(left, right, compress)
+def _pair(context: Any, left: str, right: str, box: Any, em: float, compress: bool) -> tuple[float, bool, int]:
+    """(natural width, opportunity, stage) of the gap between two kinds of character, by `box`'s rules."""
+    natural, dotted, opportunity, stage = _rules.get((left, right, compress)) or _rule(left, right, compress)
     if dotted:
-        return natural_gap(left, right, em, _dot_width(box, context), compress), opportunity
-    return natural * em, opportunity
+        return natural_gap(left, right, em, _dot_width(box, context), compress), opportunity, stage
+    return natural * em, opportunity, stage
 
 
 def _adjust_line(context: Any, line: Any, entries: list[Any], available_width: float | None) -> None:
@@ -242,9 +268,9 @@ def _adjust_line(context: Any, line: Any, entries: list[Any], available_width: f
 
     # Every gap between two characters that take room, in order: (entry of the character
     # before, entry of the character after, byte offset of the one after in its box's UTF-8
-    # text, natural width, opportunity). A pair's rule is the left entry's (its em, Simplified
-    # or not), or the right one's after an atomic box.
-    gaps: list[tuple[int, int, int, float, bool]] = []
+    # text, natural width, opportunity, stage). A pair's rule is the left entry's (its em,
+    # Simplified or not), or the right one's after an atomic box.
+    gaps: list[tuple[int, int, int, float, bool, int]] = []
     gaps_after: dict[int, float] = {}  # id of an entry → the gap between it and the next entry
     rules, kinds = _rules, _kinds
     left = None  # the kind of the last character that takes room, and about its entry:
@@ -256,8 +282,7 @@ def _adjust_line(context: Any, line: Any, entries: list[Any], available_width: f
         if atomic:  # an object replacement character: no rule applies around it
             kind = kinds.get("\ufffc") or _kind("\ufffc")
             if left is not None:
-                natural, opportunity = _pair(context, left, kind, *rule_entry)
-                gaps.append((left_number, number, -1, natural, opportunity))
+                gaps.append((left_number, number, -1, *_pair(context, left, kind, *rule_entry)))
             left = kind
             left_number, left_box, left_em, left_compress, left_atomic = number, box, em, compress, True
             continue
@@ -272,12 +297,13 @@ def _adjust_line(context: Any, line: Any, entries: list[Any], available_width: f
                 elif pair_number != number:  # the pair crosses into this box
                     gaps.append((pair_number, number, offset, *_pair(context, left, kind, *rule_entry)))
                 else:  # inlined `_pair`: most pairs are here
-                    natural, dotted, opportunity = rules.get((left, kind, compress)) or _rule(left, kind, compress)
+                    natural, dotted, opportunity, stage = rules.get((left, kind, compress)) or \
+                        _rule(left, kind, compress)
                     if dotted:
                         natural = natural_gap(left, kind, em, _dot_width(box, context), compress)
                     elif natural:
                         natural *= em
-                    gaps.append((number, number, offset, natural, opportunity))
+                    gaps.append((number, number, offset, natural, opportunity, stage))
                 left, pair_number = kind, number
             offset += 1 if char < "\x80" else 2 if char < "\u0800" else 3 if char < "\U00010000" else 4
             before = char
@@ -289,18 +315,21 @@ def _adjust_line(context: Any, line: Any, entries: list[Any], available_width: f
     stretch = 0.0
     if available_width is not None:
         count = sum(map(itemgetter(4), gaps))
-        if count:
-            # a closing mark at the line end gives up its blank half
-            trail = left_em / 2 if left in CLOSING and not left_atomic and left_compress else 0.0
-            # the boxes keep the widths WeasyPrint measured: the natural width is the line's own
-            stretch = (available_width - (line.width + sum(map(itemgetter(3), gaps)) - trail)) / count
+        # a closing mark at the line end gives up its blank half
+        trail = left_em / 2 if left in CLOSING and not left_atomic and left_compress else 0.0
+        # the boxes keep the widths WeasyPrint measured: the natural width is the line's own
+        spare = available_width - (line.width + sum(map(itemgetter(3), gaps)) - trail)
+        if count and spare <= count * CJK_STRETCH_CAP * line.style["font_size"]:
+            stretch = spare / count
+        elif spare > 0:
+            gaps = _without_letter_spacing(gaps, spare, line.style["font_size"])
 
     # A gap inside a box widens the glyph before it (see `_widen_glyphs`), in Pango units
     # rounded so that the rounding errors do not add up along the line; a gap between boxes
     # is made by placing the next box.
     widen: list[tuple[int, int]] = []
     current, exact, added = -1, 0.0, 0
-    for left_number, right_number, offset, natural, opportunity in gaps:
+    for left_number, right_number, offset, natural, opportunity, _ in gaps:
         gap = natural + stretch if opportunity else natural
         if left_number != right_number:
             gaps_after[id(entries[left_number])] = gap
@@ -319,6 +348,21 @@ def _adjust_line(context: Any, line: Any, entries: list[Any], available_width: f
         _set_widen(entries[current], widen, added)
     start = line.children[0].position_x if line.children else line.position_x
     line.width = _place(line, start, gaps_after) - start
+
+
+def _without_letter_spacing(gaps: list[tuple[int, int, int, float, bool, int]], spare: float,
+                            em: float) -> list[tuple[int, int, int, float, bool, int]]:
+    """The gaps of a line that spreading `spare` evenly would letter-space, each widened by its
+    share of `spare` and made fixed: the spaces and Han–Latin gaps by up to `FREE_STRETCH_MAX`
+    em each, then the gaps next to Chinese characters by up to `CJK_STRETCH_CAP` em each; the
+    rest of `spare` stays at the line's end."""
+    free = sum(1 for gap in gaps if gap[5] >= SPACE)
+    chinese = sum(1 for gap in gaps if gap[5] == CHINESE)
+    free_share = min(spare / free, FREE_STRETCH_MAX * em) if free else 0.0
+    chinese_share = min((spare - free * free_share) / chinese, CJK_STRETCH_CAP * em) if chinese else 0.0
+    extra = (0.0, chinese_share, free_share, free_share)  # by stage
+    return [(left, right, offset, natural + extra[stage], False, stage)
+            for left, right, offset, natural, _, stage in gaps]
 
 
 def _set_widen(box: Any, widen: list[tuple[int, int]], added: int) -> None:
