@@ -116,7 +116,35 @@ class RunIn:
     children: list[Inline] = field(metadata=RUN)
 
 
-Inline = Union[Text, Strong, Emphasis, Code, Link, Image, LineBreak, RawInline, RunIn, PageBreak]
+@dataclass
+class _Styled:
+    """Text set apart by a style of HTML's allow-list (see `compiler.readers.html`): a run."""
+
+    children: list[Inline] = field(metadata=RUN)
+
+
+@dataclass
+class Superscript(_Styled):
+    """Raised text (HTML `<sup>` in the source: `m<sup>2</sup>`, a note mark)."""
+
+
+@dataclass
+class Subscript(_Styled):
+    """Lowered text (HTML `<sub>` in the source: `H<sub>2</sub>O`)."""
+
+
+@dataclass
+class Underline(_Styled):
+    """Underlined text (HTML `<u>` or `<ins>` in the source)."""
+
+
+@dataclass
+class Strikethrough(_Styled):
+    """Struck-out text (HTML `<s>`, `<del>` or `<strike>` in the source)."""
+
+
+Inline = Union[Text, Strong, Emphasis, Code, Link, Image, LineBreak, RawInline, RunIn, PageBreak,
+               Superscript, Subscript, Underline, Strikethrough]
 
 # ---------------------------------------------------------------- block nodes
 
@@ -242,9 +270,19 @@ class Section:
     blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
 
 
+@dataclass
+class Centered:
+    """Blocks set centred: HTML `<center>`, `<div align="center">` or `<p align="center">` in the
+    source (a figure's caption, as reports write them)."""
+
+    children: list[Block] = field(metadata=BLOCKS)
+    line: int
+    blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
+
+
 Block = Union[
     Heading, Paragraph, BulletList, CodeBlock, BlockQuote, ThematicBreak, Table, RawBlock,
-    Callout, KeyPoints, Section,
+    Callout, KeyPoints, Section, Centered,
 ]
 
 

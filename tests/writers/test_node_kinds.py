@@ -35,6 +35,10 @@ INLINES: dict[type, t.Inline] = {
     t.RawInline: t.RawInline("<kbd>原文庚</kbd>"),
     t.RunIn: t.RunIn([t.Text("引领辛")]),
     t.PageBreak: t.PageBreak("页壬"),
+    t.Superscript: t.Superscript([t.Text("上标酉")]),
+    t.Subscript: t.Subscript([t.Text("下标戌")]),
+    t.Underline: t.Underline([t.Text("下划亥")]),
+    t.Strikethrough: t.Strikethrough([t.Text("删除甲二")]),
 }
 MARKERS = {
     t.Text: "文字甲", t.Strong: "加粗乙", t.Emphasis: "强调丙", t.Code: "代码丁", t.Link: "链接戊",
@@ -42,6 +46,8 @@ MARKERS = {
     t.Heading: "标题癸", t.Paragraph: "段落子", t.BulletList: "列表丑", t.CodeBlock: "代码块寅",
     t.BlockQuote: "引用卯", t.ThematicBreak: None, t.Table: "表格辰", t.RawBlock: "原块巳",
     t.Callout: "专栏午", t.KeyPoints: "要点未", t.Section: "小节申",
+    t.Superscript: "上标酉", t.Subscript: "下标戌", t.Underline: "下划亥", t.Strikethrough: "删除甲二",
+    t.Centered: "居中乙二",
 }
 
 
@@ -59,6 +65,7 @@ def _blocks() -> dict[type, t.Block]:
         t.Callout: t.Callout([t.Text("专栏午")], [t.Text("专栏正文")], 10, ident="c1"),
         t.KeyPoints: t.KeyPoints([[t.Text("要点未")]], 1),
         t.Section: t.Section(2, [t.Text("小节申")], [], 11, ident="s1"),
+        t.Centered: t.Centered([t.Paragraph([t.Text("居中乙二")], 13, ident="p5")], 13),
     }
 
 
