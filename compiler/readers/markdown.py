@@ -32,6 +32,7 @@ from ..model.nodes import (
 )
 from ..model.text import HAN_CLASS, INVISIBLE, is_cjk
 from ..model.traverse import merge_text, plain_text, tree_text
+from .html import lone_tag, place_wrappers, read_html_block, read_html_run, report_refused
 from .source import SourceText
 
 BLANK = re.compile(r"^[\s\u3000\u200b\ufeff]*$")
@@ -45,7 +46,7 @@ CHINESE_SENTENCE_MARK = re.compile("[。，；：！？、]")
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 CONTENT_CHAR = re.compile(f"[{HAN_CLASS}0-9]")
 NOT_SHOWN = re.compile(r"<!--.*?(?:-->|\Z)|\]\([^)]*\)?|^ {0,3}\[[^\]]+\]:.*$|^[ \t]*\d{1,9}[.)](?=[ \t])"
-                       r"|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$", re.S | re.M)
+                       r"|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$|</?[A-Za-z][^<>]*>", re.S | re.M)
 LONG_MARKER_RUN = re.compile(r"\*{3,}|_{3,}")
 MARKER = re.compile(r"[*_]+")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
@@ -109,6 +110,8 @@ def read_document(source: SourceText, findings: Findings | None = None) -> Docum
     blocks: list[Block] = []
     for group in _groups(lines, body_start):
         blocks.extend(_parse_group(md, group, findings))
+    blocks = place_wrappers(blocks)
+    report_refused(blocks, findings)
     doc = Document(title=[], children=blocks, source_name=source.name, meta=meta)
     if "lang" in meta:
         doc.language = meta["lang"]
@@ -342,14 +345,12 @@ def _convert(md: _Reader, group: _Group, lines: list[str]) -> list[Block]:
     if root is None:
         return []
     converter = _Converter(md, group)
-    blocks = []
+    blocks: list[Block] = []
     for position, element in enumerate(root):
-        block = converter.block(element)
-        if block is None:
-            continue
-        if position == 0:
-            block.blank_lines_before = group.blank_lines_before
-        blocks.append(block)
+        found = converter.blocks(element)
+        if found and position == 0:
+            found[0].blank_lines_before = group.blank_lines_before
+        blocks.extend(found)
     return blocks
 
 
@@ -378,6 +379,14 @@ class _Converter:
                         self.search_from = offset + 1
                     return self.group.first_line + offset
         return self.group.first_line + min(self.search_from, len(self.group.lines) - 1)
+
+    def blocks(self, element: ET.Element) -> list[Block]:
+        """The blocks of one element: one, none (a comment), or those of a block of raw HTML."""
+        block = self.block(element)
+        if not isinstance(block, RawBlock) or lone_tag(block):
+            return [] if block is None else [block]  # a wrapper's tag alone is placed later
+        converted = read_html_block(block.html, block.line)
+        return [block] if converted is None else converted
 
     def block(self, element: ET.Element) -> Block | None:
         tag = element.tag
@@ -410,8 +419,7 @@ class _Converter:
                 language = code.get("class", "")[len("language-"):]
             return CodeBlock(html.unescape(text).rstrip("\n"), line, language)
         if tag == "blockquote":
-            children = [b for b in (self.block(child) for child in element) if b is not None]
-            return BlockQuote(children, line)
+            return BlockQuote([b for child in element for b in self.blocks(child)], line)
         if tag == "hr":
             return ThematicBreak(line)
         if tag == "table":
@@ -430,7 +438,7 @@ class _Converter:
         pending: list[Inline] = self._text_nodes(li.text or "")
 
         def flush() -> None:
-            run = merge_text(pending)
+            run = read_html_run(merge_text(pending))
             if any(not isinstance(node, Text) or node.text.strip() for node in run):
                 children.append(Paragraph(run, line))
             pending.clear()
@@ -438,9 +446,7 @@ class _Converter:
         for child in li:
             if child.tag in BLOCK_TAGS:
                 flush()
-                block = self.block(child)
-                if block is not None:
-                    children.append(block)
+                children.extend(self.blocks(child))
             else:
                 node = self.inline(child)
                 if node is not None:
@@ -470,7 +476,7 @@ class _Converter:
                 nodes.append(node)
             if child.tail:
                 nodes.extend(self._text_nodes(child.tail))
-        return merge_text(nodes)
+        return read_html_run(merge_text(nodes))
 
     def inline(self, element: ET.Element) -> Inline | None:
         tag = element.tag
