@@ -47,17 +47,20 @@ class Text:
 
 
 @dataclass
-class Strong:
-    """Bold text (`**…**`)."""
+class _Span:
+    """Inline nodes set apart as a whole (bold, emphasis, a lead-in, a style): a run of its own."""
 
     children: list[Inline] = field(metadata=RUN)
 
 
 @dataclass
-class Emphasis:
-    """Emphasised text (`*…*`)."""
+class Strong(_Span):
+    """Bold text (`**…**`)."""
 
-    children: list[Inline] = field(metadata=RUN)
+
+@dataclass
+class Emphasis(_Span):
+    """Emphasised text (`*…*`)."""
 
 
 @dataclass
@@ -110,36 +113,27 @@ class PageBreak:
 
 
 @dataclass
-class RunIn:
+class RunIn(_Span):
     """A bold lead-in that opens a paragraph (`**推进区县创新发展。**…`): part of the paragraph."""
 
-    children: list[Inline] = field(metadata=RUN)
-
 
 @dataclass
-class _Styled:
-    """Text set apart by a style of HTML's allow-list (see `compiler.readers.html`): a run."""
-
-    children: list[Inline] = field(metadata=RUN)
-
-
-@dataclass
-class Superscript(_Styled):
+class Superscript(_Span):
     """Raised text (HTML `<sup>` in the source: `m<sup>2</sup>`, a note mark)."""
 
 
 @dataclass
-class Subscript(_Styled):
+class Subscript(_Span):
     """Lowered text (HTML `<sub>` in the source: `H<sub>2</sub>O`)."""
 
 
 @dataclass
-class Underline(_Styled):
+class Underline(_Span):
     """Underlined text (HTML `<u>` or `<ins>` in the source)."""
 
 
 @dataclass
-class Strikethrough(_Styled):
+class Strikethrough(_Span):
     """Struck-out text (HTML `<s>`, `<del>` or `<strike>` in the source)."""
 
 
