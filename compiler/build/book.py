@@ -14,9 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..books.chapters import chapter_of_book, rebase_images
 from ..books.config import Book, check_options, load_book
-from ..books.edition_text import as_printed
 from ..diagnostics import EXIT_USAGE, Findings, ReportError
 from ..writers.templates import Layout, layout_folder, load_layout
 from . import interrupts
@@ -27,7 +25,6 @@ from .chapter import (
 )
 from .options import BuildOptions, BuildResult, default_jobs
 from .outputs import StagedOutputs, output_folder
-from .parts import PartsFolder
 from .progress import Progress
 
 
@@ -49,7 +46,7 @@ def build_book(path: str | Path, outdir: str | Path = "build", options: BuildOpt
         # the edition's texts (OpenCC for a Traditional one) only when it is built, not to find
         # it up to date; edition.json records book.toml's own
         return up_to_date_or_build(book.path, out, options, layout_folder(book.layout), key_options,
-                                   lambda: _build_book(as_printed(book), out, options, run, written=book))
+                                   lambda: _build_book(book, out, options, run))
 
 
 def _configured(book: Book, options: BuildOptions) -> Book:
@@ -61,12 +58,17 @@ def _configured(book: Book, options: BuildOptions) -> Book:
     return book
 
 
-def _build_book(book: Book, outdir: Path, options: BuildOptions, progress: Progress, *, written: Book) -> BuildResult:
+def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Progress) -> BuildResult:
+    """Build the book as book.toml has it (`written`, which edition.json records) and prints it."""
+    # imported here: a book found up to date needs neither the stages nor OpenCC
+    from ..books.chapters import chapter_of_book, rebase_images
+    from ..books.edition_text import as_printed
     from ..writers.epub.package import book_epub_bytes
     from ..writers.epub.page_list import mark_pages, with_blank_pages_placed
     from ..writers.html import book_context
     from .edition import MANIFEST_NAME, manifest_text
 
+    book = as_printed(written)
     layout = load_layout(book.layout)
     if "book" not in layout.config:
         raise ReportError(f"layout '{book.layout}' has no [book] template", EXIT_USAGE)
@@ -125,6 +127,7 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
     from ..writers.fonts import check_fonts
     from ..writers.print.paginate_book import paginate_by_parts, paginate_whole
     from ..writers.print.pdf import render_pages, write_pdf
+    from .parts import PartsFolder
 
     check_fonts()
     docs = [c.doc for c in compiled]

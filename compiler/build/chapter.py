@@ -2,7 +2,8 @@
 
 `compile_source` is the front of every build (and of `reportc check`): a chapter read and
 normalised, its findings collected. `build` renders the chapter's HTML, pages (WeasyPrint), PDF
-and EPUB, unless the last build into the folder is still up to date (`cache`).
+and EPUB, unless the last build into the folder is still up to date (`cache`). The stages a
+build runs are imported when it runs them, so that finding a build up to date stays quick.
 """
 
 from __future__ import annotations
@@ -16,10 +17,7 @@ from urllib.parse import unquote
 
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, Finding, Findings, ReportError
 from ..model.nodes import Document
-from ..readers.markdown import read_document
 from ..readers.source import SourceText, read_source
-from ..transforms import normalise
-from ..transforms.images import shown_images
 from ..writers.templates import LAYOUTS_DIR, Layout, layout_folder, load_layout
 from . import cache, interrupts
 from .options import BuildOptions, BuildResult
@@ -38,6 +36,10 @@ class Compiled:
 
 def compile_source(path: str | Path, progress: Progress | None = None) -> Compiled:
     """Read and normalise one chapter; findings are collected, not raised."""
+    # imported here: a build found up to date needs neither the reader nor the transforms
+    from ..readers.markdown import read_document
+    from ..transforms import normalise
+
     progress = progress if progress is not None else Progress()
     with progress.phase("read"):
         source = read_source(path)
@@ -66,6 +68,8 @@ def stop_on_findings(findings: Findings, *, strict: bool, check_hint: str) -> No
 
 def image_files(doc: Document, folder: Path) -> list[Path]:
     """The image files the document shows (data: URLs aside)."""
+    from ..transforms.images import shown_images
+
     return sorted({folder / unquote(image.file) for image in shown_images(doc) if not image.file.startswith("data:")})
 
 

@@ -71,7 +71,10 @@ def detect_script(doc: Document, ctx: PassContext) -> Document:
     gives `lang`."""
     if "lang" in doc.meta:
         return doc
-    evidence = script_evidence(tree_text(doc))
+    text = tree_text(doc)
+    if _all_gb2312(text):  # no Traditional-only character can be in it: no need to load OpenCC
+        return doc if doc.language == SIMPLIFIED else replace(doc, language=SIMPLIFIED)
+    evidence = script_evidence(text)
     language = evidence.language
     if language == TRADITIONAL or (evidence.traditional and not evidence.clearly_simplified):
         ctx.findings.info(doc.title_line or 1, f"no 'lang' in the front matter: {_what(evidence)}; "
@@ -96,6 +99,16 @@ def script_evidence(text: str) -> Evidence:
         elif to_s != char and to_t == char:
             traditional += counts[char]
     return Evidence(simplified, traditional)
+
+
+def _all_gb2312(text: str) -> bool:
+    """Are all the Han characters of `text` in GB2312, the Simplified standard set (which holds
+    no character written only in Traditional Chinese)?"""
+    try:
+        "".join(HAN.findall(text)).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _what(evidence: Evidence) -> str:
