@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 from ..model.nodes import Block, Document, Image, Inline
 from ..model.traverse import map_blocks, map_leaves, map_runs, map_text
 from .config import Book
-from .edition_text import converter
+from ..transforms.script import opencc_converter
 
 
 def chapter_of_book(doc: Document, number: int, book: Book) -> Document:
@@ -44,7 +44,7 @@ def prefix_ids(doc: Document, prefix: str) -> Document:
 def convert_script(doc: Document, conversion: str, language: str) -> Document:
     """The chapter in Traditional characters (OpenCC `conversion`), tagged `language`: its text
     and the images' alt text, which is shown too (code and raw HTML stay as written)."""
-    convert = converter(conversion)
+    convert = opencc_converter(conversion)
 
     def alt_converted(node: Inline) -> Inline:
         return replace(node, alt=convert(node.alt)) if isinstance(node, Image) and node.alt else node

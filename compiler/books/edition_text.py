@@ -11,19 +11,10 @@ book.toml's texts as written.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cache
-from typing import Any, Callable
+from typing import Any
 
+from ..transforms.script import opencc_converter
 from .config import PRINTED, Book
-
-
-@cache
-def converter(conversion: str) -> Callable[[str], str]:
-    """OpenCC's conversion `conversion` (s2t, s2twp …) as a function of a text; made once per
-    process (making one reads its dictionaries, about 0.07 s)."""
-    import opencc
-
-    return opencc.OpenCC(conversion).convert
 
 
 def as_printed(book: Book) -> Book:
@@ -31,7 +22,7 @@ def as_printed(book: Book) -> Book:
     `[hant]` table's value where it gives one, book.toml's converted with `book.opencc` where not."""
     if book.script != "hant":
         return book
-    convert = converter(book.opencc)
+    convert = opencc_converter(book.opencc)
 
     def printed(key: str) -> Any:
         if key in book.hant:
