@@ -16,8 +16,8 @@ from urllib.parse import quote, unquote
 
 from ..model.nodes import Block, Document, Image, Inline
 from ..model.traverse import map_blocks, map_leaves, map_runs, map_text
-from .config import Book
 from ..transforms.script import opencc_converter
+from .config import Book
 
 
 def chapter_of_book(doc: Document, number: int, book: Book) -> Document:
