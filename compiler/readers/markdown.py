@@ -49,6 +49,7 @@ NOT_SHOWN = re.compile(r"<!--.*?(?:-->|\Z)|\]\([^)]*\)?|^ {0,3}\[[^\]]+\]:.*$|^[
                        r"|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$|</?[A-Za-z][^<>]*>", re.S | re.M)
 LONG_MARKER_RUN = re.compile(r"\*{3,}|_{3,}")
 MARKER = re.compile(r"[*_]+")
+INLINE_MARKERS = re.compile(r"[*_`~]+")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 # fenced_code stashes its block as finished HTML; it is read back into a CodeBlock
@@ -374,7 +375,8 @@ class _Converter:
         probe = PLACEHOLDER.sub("", "".join(element.itertext())).strip()[:8]
         if probe:
             for offset in range(self.search_from, len(self.group.lines)):
-                if probe[:4] in self.group.lines[offset]:
+                # the element's text has no markers, its source line may (`- **进阶篇**：…`)
+                if probe[:4] in INLINE_MARKERS.sub("", self.group.lines[offset]):
                     if not container:
                         self.search_from = offset + 1
                     return self.group.first_line + offset

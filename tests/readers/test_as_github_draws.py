@@ -48,3 +48,10 @@ def test_a_pipe_table_right_after_a_paragraph_line_is_a_table():
 def test_a_paragraph_with_a_pipe_above_a_setext_underline_is_no_table():
     doc, _ = read("# T\n\n甲 | 乙\n---\n\n正文。\n")
     assert not any(isinstance(block, t.Table) for block in doc.children)
+
+
+def test_a_block_opening_with_bold_is_placed_on_its_own_source_line():
+    """The reader finds a block's line by its first words; bold markers inside them in the
+    source (`- **进阶篇**：…`) do not make it fall back to the line before."""
+    doc, _ = read("# T\n\n- **入门篇**：甲。\n  - **环境准备**：乙。\n  - **第一步**：丙。\n- **进阶篇**：深入。\n")
+    assert [item.line for item in doc.children[0].items] == [3, 6]  # not 5, the line before
