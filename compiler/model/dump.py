@@ -1,6 +1,7 @@
 """The readable, indented dump of a tree: the format of the golden files.
 
-One line per node: its type, its shown text (quoted) for a leaf, and its other plain fields.
+One line per node: its type, its shown text (quoted) for a leaf, and its other plain fields
+(those not at their default).
 A `title` run is one `title '…'` line, `items` runs one `item '…'` line each, other runs
 (a table's header) one line and each row one line; other runs and blocks are dumped node by node, indented.
 Everything is read from the node types' field metadata (`compiler.model.nodes`).
@@ -8,7 +9,7 @@ Everything is read from the node types' field metadata (`compiler.model.nodes`).
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import MISSING, Field, fields
 from typing import Any
 
 from .nodes import Document
@@ -20,9 +21,25 @@ def dump(doc: Document) -> str:
     out: list[str] = [f"Document lang={doc.language} title={plain_text(doc.title)!r} line={doc.title_line}"]
     for key in sorted(doc.meta):
         out.append(f"  meta {key}={doc.meta[key]!r}")
+    if doc.number:
+        out.append(f"  number {doc.number!r}")
     for block in doc.children:
         _dump_node(block, 1, out)
+    if doc.notes:
+        out.append("  notes")
+        for note in doc.notes:
+            _dump_node(note, 2, out)
     return "\n".join(out) + "\n"
+
+
+def _at_default(node: Any, f: Field[Any]) -> bool:
+    """Is a field at the default its type declares (a table with no label, a callout of no
+    kind)? Such fields are left out of the dump, so each line says what is particular to it."""
+    if f.default is not MISSING:
+        return bool(getattr(node, f.name) == f.default)
+    if f.default_factory is not MISSING:
+        return bool(getattr(node, f.name) == f.default_factory())
+    return False
 
 
 def _dump_node(node: Any, depth: int, out: list[str]) -> None:
@@ -34,6 +51,7 @@ def _dump_node(node: Any, depth: int, out: list[str]) -> None:
     attrs = " ".join(
         f"{f.name}={getattr(node, f.name)!r}" for f in fields(node)
         if f.name not in children and f.name not in positional and f.metadata.get("dump", True)
+        and not _at_default(node, f)
     )
     head = f"{pad}{kind.__name__}" + "".join(f" {getattr(node, name)!r}" for name in positional)
     out.append(head + (f" {attrs}" if attrs else ""))

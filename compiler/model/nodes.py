@@ -119,12 +119,12 @@ class RunIn(_Span):
 
 @dataclass
 class Superscript(_Span):
-    """Raised text (HTML `<sup>` in the source: `m<sup>2</sup>`, a note mark)."""
+    """Raised text (`x^2^`, or HTML `<sup>` in the source: `m<sup>2</sup>`)."""
 
 
 @dataclass
 class Subscript(_Span):
-    """Lowered text (HTML `<sub>` in the source: `H<sub>2</sub>O`)."""
+    """Lowered text (`H~2~O`, or HTML `<sub>` in the source: `H<sub>2</sub>O`)."""
 
 
 @dataclass
@@ -137,8 +137,42 @@ class Strikethrough(_Span):
     """Struck-out text (HTML `<s>`, `<del>` or `<strike>` in the source)."""
 
 
+@dataclass
+class NoteRef:
+    """A footnote reference (`text[^id]`). The footnotes transform numbers it (`number`, 0 until
+    then) and marks the first reference to each note (`first`): print sets the note's text at
+    that one, later references repeat its number."""
+
+    label: str
+    number: int = 0
+    first: bool = False
+
+
+@dataclass
+class CrossRef:
+    """A reference to a labelled figure, table or section (`@fig-id`, `@tbl-id`, `@sec-id`).
+    The cross-references transform resolves it: `target` is the ident it links to, `kind` what
+    it names ("figure", "table", "section"), `number` the figure's or table's number in its
+    chapter and `given` a number its author wrote in the caption; a section reference shows the
+    section's title (`children`). Unresolved (`target` ""), it shows as written (`@label`)."""
+
+    label: str
+    target: str = ""
+    kind: str = ""
+    number: int = 0
+    given: str = ""
+    children: list[Inline] = field(default_factory=list, metadata=RUN)
+
+
+@dataclass
+class Math:
+    """Inline TeX math (`$…$`), kept as written; the writers typeset it (MathML, SVG)."""
+
+    tex: str = field(metadata=SHOWN)
+
+
 Inline = Union[Text, Strong, Emphasis, Code, Link, Image, LineBreak, RawInline, RunIn, PageBreak,
-               Superscript, Subscript, Underline, Strikethrough]
+               Superscript, Subscript, Underline, Strikethrough, NoteRef, CrossRef, Math]
 
 # ---------------------------------------------------------------- block nodes
 
@@ -214,12 +248,26 @@ class ThematicBreak:
 
 @dataclass
 class Table:
-    """A table: a header row of cells and rows of cells, each cell a run of inline nodes."""
+    """A table: a header row of cells and rows of cells, each cell a run of inline nodes.
+
+    `align` holds each column's alignment from the delimiter row ("left", "right", "center" or
+    "" for none given); `numeric` marks the columns of figures (set by the tables transform).
+    A table may carry a `caption` (its `表 N` line or `: caption` line), a `label` to refer to it
+    by (`{#tbl-id}`), its `number` in the chapter (0: not numbered), a `given` number its author
+    wrote in the caption, and `notes`: the source and notes lines set under it (`注：…`)."""
 
     header: list[list[Inline]] = field(metadata=HEADER)
     rows: list[list[list[Inline]]] = field(metadata=ROWS)
     line: int
     blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
+    align: tuple[str, ...] = ()
+    numeric: tuple[bool, ...] = ()
+    caption: list[Inline] = field(default_factory=list, metadata=RUN)
+    notes: list[Block] = field(default_factory=list, metadata=BLOCKS)
+    label: str = ""
+    number: int = 0
+    given: str = ""
+    ident: str = ""
 
 
 @dataclass
@@ -233,13 +281,19 @@ class RawBlock:
 
 @dataclass
 class Callout:
-    """A sidebar box: a titled aside that belongs to the section around it."""
+    """A sidebar box: a titled aside that belongs to the section around it.
+
+    A sidebar recovered from the blank lines around it has one run of text (`children`). One
+    its author wrote out (`::: info 专家点评` … `:::`, `> [!NOTE]`) holds blocks (`blocks`) and
+    says its `kind` ("info", "note", "tip", "warning" …), which the layout styles."""
 
     title: list[Inline] = field(metadata=TITLE)
     children: list[Inline] = field(metadata=RUN)
     line: int
     blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
     ident: str = ""
+    kind: str = ""
+    blocks: list[Block] = field(default_factory=list, metadata=BLOCKS)
 
 
 @dataclass
@@ -274,9 +328,49 @@ class Centered:
     blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
 
 
+@dataclass
+class Figure:
+    """An image set apart with its caption: `image` is its run (the image, and any page marker),
+    `caption` the caption's run. `label` names it for references (`{#fig-id}`); `number` is its
+    number in the chapter (set by the numbering transform) and `given` a number its author wrote
+    at the head of the caption (`图 2.1`), which the caption then no longer holds."""
+
+    image: list[Inline] = field(metadata=RUN)
+    caption: list[Inline] = field(metadata=RUN)
+    line: int
+    blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
+    label: str = ""
+    number: int = 0
+    given: str = ""
+    ident: str = ""
+
+
+@dataclass
+class Footnote:
+    """A footnote's definition (`[^label]: …`, continued by indented lines and paragraphs).
+    The reader leaves it where it stands; the footnotes transform moves it into the document's
+    `notes`, numbered by its first reference (`number`; 0 when nothing refers to it)."""
+
+    label: str
+    children: list[Block] = field(metadata=BLOCKS)
+    line: int
+    blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
+    number: int = 0
+    ident: str = ""
+
+
+@dataclass
+class MathBlock:
+    """Display math (`$$…$$` on lines of their own), TeX kept as written."""
+
+    tex: str = field(metadata=SHOWN)
+    line: int
+    blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
+
+
 Block = Union[
     Heading, Paragraph, BulletList, CodeBlock, BlockQuote, ThematicBreak, Table, RawBlock,
-    Callout, KeyPoints, Section, Centered,
+    Callout, KeyPoints, Section, Centered, Figure, Footnote, MathBlock,
 ]
 
 
@@ -291,6 +385,11 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)
     language: str = "zh-Hans"
     ident: str = "chapter"  # the chapter heading's id; a book gives each chapter its own
+    # The chapter's footnotes, in the order of their numbers (unreferenced ones last).
+    notes: list[Footnote] = field(default_factory=list, metadata=BLOCKS)
+    # The chapter's number as its title gives it (第十一章 → "11"; "" when it gives none), for
+    # figure and table numbers.
+    number: str = ""
 
 
 Node = Union[Inline, Block, ListItem, Document]

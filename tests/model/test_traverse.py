@@ -57,6 +57,7 @@ def test_every_run_is_found_with_its_role():
         ("Paragraph", "children", "body", "项一"), ("Paragraph", "children", "body", "引文"),
         ("Callout", "title", "title", "专栏题"), ("Callout", "children", "body", "专栏文"),
         ("Table", "header", "header", "表头"), ("Table", "rows", "body", "单元"),
+        ("Table", "caption", "body", ""),  # empty runs are walked too: a table may have no caption
         ("Heading", "children", "title", "小标题"),
     ]
 
