@@ -89,6 +89,7 @@ class Image:
     alt: str = field(metadata=SHOWN)
     title: str = ""
     file: str = ""
+    label: str = ""  # `{#fig-id}` written right after the image: the figure's label
 
 
 @dataclass
@@ -186,6 +187,7 @@ class Heading:
     line: int
     blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
     recovered: bool = False  # inserted by a transform where the source has no heading
+    label: str = ""  # `{#sec-id}` at the heading's end: what cross-references call it
 
 
 @dataclass
@@ -268,6 +270,7 @@ class Table:
     number: int = 0
     given: str = ""
     ident: str = ""
+    data_file: str = ""  # the CSV file it was read from, relative to the source's folder
 
 
 @dataclass
@@ -316,6 +319,7 @@ class Section:
     recovered: bool = False
     ident: str = ""
     blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
+    label: str = ""  # its heading's `{#sec-id}`
 
 
 @dataclass
