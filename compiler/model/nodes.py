@@ -154,7 +154,8 @@ class CrossRef:
     """A reference to a labelled figure, table or section (`@fig-id`, `@tbl-id`, `@sec-id`).
     The cross-references transform resolves it: `target` is the ident it links to, `kind` what
     it names ("figure", "table", "section"), `number` the figure's or table's number in its
-    chapter and `given` a number its author wrote in the caption; a section reference shows the
+    chapter, `chapter` its chapter's number, and `given` a number its author wrote in the caption
+    (see `Figure`); a section reference shows the
     section's title (`children`). Unresolved (`target` ""), it shows as written (`@label`)."""
 
     label: str
@@ -162,6 +163,7 @@ class CrossRef:
     kind: str = ""
     number: int = 0
     given: str = ""
+    chapter: str = ""
     children: list[Inline] = field(default_factory=list, metadata=RUN)
 
 
@@ -269,6 +271,7 @@ class Table:
     label: str = ""
     number: int = 0
     given: str = ""
+    chapter: str = ""  # the chapter's number (`Document.number`), for the layout to prefix
     ident: str = ""
     data_file: str = ""  # the CSV file it was read from, relative to the source's folder
 
@@ -337,7 +340,9 @@ class Figure:
     """An image set apart with its caption: `image` is its run (the image, and any page marker),
     `caption` the caption's run. `label` names it for references (`{#fig-id}`); `number` is its
     number in the chapter (set by the numbering transform) and `given` a number its author wrote
-    at the head of the caption (`图 2.1`), which the caption then no longer holds."""
+    at the head of the caption (`图 2.1`), which the caption then no longer holds. The layout
+    prints the number: `given` when there is one, else `chapter`-`number` (`图 3-1`) or
+    `number` alone when the chapter title gives no number."""
 
     image: list[Inline] = field(metadata=RUN)
     caption: list[Inline] = field(metadata=RUN)
@@ -346,6 +351,7 @@ class Figure:
     label: str = ""
     number: int = 0
     given: str = ""
+    chapter: str = ""  # the chapter's number (`Document.number`), for the layout to prefix
     ident: str = ""
 
 
