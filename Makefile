@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2
 TEST_DEBIAN_PACKAGES := chromium
 ACE := tools/ace
 
-.PHONY: build test setup test-setup system-packages test-system-packages bench clean
+.PHONY: build test setup test-setup system-packages test-system-packages bench clean lock
 
 build: setup
 	$(VENV)/bin/reportc build $(SAMPLE) -o build
@@ -34,11 +34,21 @@ system-packages test-system-packages:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# The exact tested set of every dependency (requirements.lock, with hashes), then reportc itself
+# (editable, its dependencies already there).
+$(VENV)/.installed: pyproject.toml requirements.lock setup.py
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
+
+# After upgrading a dependency in the venv and running the tests: lock the set just tested.
+lock: $(VENV)/.installed
+	$(PY) -m pip install -q uv==0.13.8
+	$(PY) -m pip freeze --exclude-editable | grep -v '^uv==' > $(VENV)/tested.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+		--constraint $(VENV)/tested.txt --custom-compile-command "make lock" -o requirements.lock
 
 # DAISY Ace (tests/e2e/test_ace.py, via tools/ace/run-ace), at the versions pinned in tools/ace's
 # package-lock.json. Chromium is Debian's (above): puppeteer must not download a browser.

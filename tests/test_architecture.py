@@ -14,7 +14,7 @@ COMPILER = Path(__file__).resolve().parent.parent / "compiler"
 # The stages, bottom up: a module may import its own stage and the stages below it, never a
 # stage above it, nor another stage of the same rank.
 RANKS = {
-    "model": 0, "diagnostics": 0,
+    "model": 0, "diagnostics": 0, "resources": 0,
     "readers": 1, "checks": 1,
     "transforms": 2,
     "books": 3, "weasyprint_patches": 3,

@@ -18,7 +18,8 @@ from urllib.parse import unquote
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, Finding, Findings, ReportError
 from ..model.nodes import Document
 from ..readers.source import SourceText, read_source
-from ..writers.templates import LAYOUTS_DIR, Layout, layout_folder, load_layout
+from ..resources import FONTS_DIR
+from ..writers.templates import Layout, layout_folder, load_layout
 from . import cache, interrupts
 from .options import BuildOptions, BuildResult
 from .outputs import StagedOutputs, output_folder
@@ -86,7 +87,7 @@ def build_date(sources: list[Path]) -> datetime:
 
 def allowed_roots(layout: Layout, source_dirs: Sequence[Path]) -> list[Path]:
     """The folders WeasyPrint may read: the layout's, the fonts' and the sources'."""
-    return [layout.folder, LAYOUTS_DIR.parent / "fonts", *dict.fromkeys(d.resolve() for d in source_dirs)]
+    return [layout.folder, FONTS_DIR, *dict.fromkeys(d.resolve() for d in source_dirs)]
 
 
 def cache_options(source: Path, options: BuildOptions, **settings: Any) -> dict[str, Any]:

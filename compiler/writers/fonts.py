@@ -14,8 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import EXIT_FAILURE, ReportError
+from ..resources import FONTS_DIR
 
-MANIFEST = Path(__file__).resolve().parent.parent.parent / "fonts" / "fonts.toml"
+MANIFEST = FONTS_DIR / "fonts.toml"
 
 
 @dataclass(frozen=True)

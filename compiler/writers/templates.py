@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 from ..model.nodes import Section
+from ..resources import LAYOUTS_DIR
 
 if TYPE_CHECKING:
     import jinja2
 
-LAYOUTS_DIR = Path(__file__).resolve().parent.parent.parent / "layouts"
 # The templates a layout names in layout.toml: a chapter for print and for the EPUB, a book
 # for print and the book's EPUB title page.
 TemplateName = Literal["print", "epub", "book", "book_epub"]
