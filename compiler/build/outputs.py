@@ -64,8 +64,12 @@ class StagedOutputs:
         """Write one output (`key`: pdf, epub …) to a `.part` file; returns the staged file."""
         stem, _, suffix = file_name.rpartition(".")
         with interrupts.signals_blocked(done=False):  # no .part file without its cleanup
-            handle, name = tempfile.mkstemp(prefix=f".{stem}.{os.getpid()}.", suffix=f".{suffix}.part",
-                                            dir=self.outdir)
+            try:
+                handle, name = tempfile.mkstemp(prefix=f".{stem}.{os.getpid()}.", suffix=f".{suffix}.part",
+                                                dir=self.outdir)
+            except OSError as exc:  # a read-only or full file system, a folder we may not write in
+                raise ReportError(f"{self.outdir / file_name}: cannot be written ({exc.strerror or exc})",
+                                  EXIT_FAILURE) from None
             temp = Path(name)
             self._cleanup.callback(lambda: temp.unlink(missing_ok=True))
             os.close(handle)
@@ -84,6 +88,9 @@ class StagedOutputs:
         committed: dict[str, Path] = {}
         with interrupts.signals_blocked(done=True):
             for key, (temp, target) in self.staged.items():
-                os.replace(temp, target)
+                try:
+                    os.replace(temp, target)
+                except OSError as exc:  # the target became a folder, or the file system went read-only
+                    raise ReportError(f"{target}: cannot be replaced ({exc.strerror or exc})", EXIT_FAILURE) from None
                 committed[key] = target
         return committed
