@@ -285,6 +285,79 @@ def test_a_parallel_build_stopped_by_sigterm_stops_its_workers_and_changes_nothi
     assert not list(out.glob(".*.part"))
 
 
+KILLED_LINE = re.compile(r"reportc: chapter (\d) \(/.*/chapters/(\d)\.txt\): (the process laying it out|a process laying out the book) died "
+                         r"\(killed by SIGKILL: out of memory\?\); earlier outputs are unchanged")
+
+
+def _build_command(own_book: Path, out: Path) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "compiler", "build", str(own_book), "-o", str(out), "--jobs", "2", "--no-cache"]
+
+
+def test_a_layout_process_killed_stops_the_build_naming_its_chapter_and_the_next_build_works(own_book, tmp_path):
+    """The process laying out chapter 1 is killed (SIGKILL, as the OOM killer does) while the
+    processes of chapters 2 and 3 wait for its page count: the build stops at once with one
+    line naming chapter 1, the earlier outputs unchanged; the next build succeeds."""
+    import os
+
+    from compiler.writers.print.paginate_book import KILL_CHAPTER_VARIABLE
+    from conftest import snapshot
+
+    out = tmp_path / "out"
+    command = _build_command(own_book, out)
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    before = snapshot(out)
+    killed = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, KILL_CHAPTER_VARIABLE: "1"})
+    assert killed.returncode == 1, killed.stderr
+    assert len(killed.stderr.splitlines()) == 1, killed.stderr
+    match = KILLED_LINE.fullmatch(killed.stderr.strip())
+    assert match and match.group(1, 2, 3) == ("1", "1", "the process laying it out"), killed.stderr
+    assert snapshot(out) == before
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert len(_page_texts(out / "book.pdf")) == 27
+
+
+def test_a_layout_process_killed_from_outside_does_not_hang_the_build(own_book, tmp_path):
+    """A layout process killed by another process: the build ends with exit 1 and one line
+    naming a chapter (`multiprocessing.Pool` lost the chapter and waited for it for ever)."""
+    import os
+    import signal
+    import time
+
+    from conftest import snapshot
+
+    out = tmp_path / "out"
+    command = _build_command(own_book, out)
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    before = snapshot(out)
+    sample = (own_book.parent / "chapters" / "1.txt").read_text(encoding="utf-8")
+    for number in (1, 2, 3):  # longer chapters: seconds of layout in each process
+        (own_book.parent / "chapters" / f"{number}.txt").write_text("\n\n".join([sample] * 3), encoding="utf-8")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        workers: list[int] = []
+        for _ in range(3000):  # at most a minute, polling
+            workers = _spawned_children(process.pid)
+            if len(workers) >= 2 or process.poll() is not None:
+                break
+            time.sleep(0.02)
+        assert len(workers) >= 2, "the build never started its layout processes"
+        time.sleep(0.5)  # let them start laying out
+        os.kill(workers[-1], signal.SIGKILL)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 1, stderr
+    assert KILLED_LINE.fullmatch(stderr.strip()), stderr
+    assert snapshot(out) == before
+    assert not any(_alive(pid) for pid in workers), "layout processes outlived the build"
+
+
 def test_a_program_without_a_main_guard_builds_a_book_in_parallel_once(tmp_path):
     """The layout processes import reportc, not the calling program: one with no
     `if __name__ == "__main__"` guard (or read from stdin) is not run again in each of them."""

@@ -13,7 +13,9 @@ waits for the counts of the chapters before it and numbers its pages on from the
 (`compiler.weasyprint_patches.page_numbers`). A chapter that does not open on the right stops
 the build. The parts' PDFs, written without font programs, are joined with blank versos where a
 part ends on a right-hand page, as the whole document has them, and one font subset per face
-(`join`). tests/writers/test_paginate_book.py checks that the result has the pages, the text,
+(`join`). A process that dies (the OOM killer) stops the build with an error naming its chapter,
+not a wait for ever: every wait looks again now and then whether the processes it waits on live.
+tests/writers/test_paginate_book.py checks that the result has the pages, the text,
 the rendering, the bookmarks and links of `paginate_whole`.
 
 Paginated chapters are kept in a `PartsStore` the build gives (`compiler.build.parts`): the
@@ -22,16 +24,21 @@ chapter's PDF and what its pagination found, keyed on everything the pagination 
 
 from __future__ import annotations
 
-import multiprocessing
+import multiprocessing.context
 import os
+import signal
 import sys
+import time
 import types
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from ...diagnostics import EXIT_USAGE, ReportError
+from ...diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 from ...model.nodes import Document
 from ...weasyprint_patches.boxes import opening_break
 from ...weasyprint_patches.page_numbers import numbered_on
@@ -133,36 +140,61 @@ def first_page_of(number: int, counts: Sequence[int]) -> int:
     return 1 + sum(count + count % 2 for count in counts[:number])
 
 
+# How often a wait looks again. A process waiting for the page counts before its chapter checks
+# that the build which started it still runs; the build waiting for its processes checks that
+# they still live. No wait has a limit in wall time: a long chapter is no error, a dead process is.
+WORKER_CHECK_SECONDS = 0.02
+BUILD_CHECK_SECONDS = 0.5
+# Fault injection for tests/writers/test_paginate_book.py: a layout process given this variable
+# (a chapter's number, from 1) kills itself with SIGKILL as the OOM killer would, just before it
+# would publish that chapter's page count — the moment the processes after it are waiting for it.
+KILL_CHAPTER_VARIABLE = "REPORTC_FAULT_KILL_CHAPTER"
+
+
 @dataclass
 class _SharedCounts:
     """The page counts of the chapters (-1: not known yet), shared by the processes paginating
-    them, and the condition a process waits on for the counts before its chapter."""
+    them, the process laying out each chapter (0: none yet), and the build's process id (0: the
+    chapters are laid out in the build's own process, one after another)."""
 
     counts: Any  # a shared array, or a list in one process
-    changed: Any  # a multiprocessing.Condition, or `_InOrder`
+    pids: Any  # a shared array, or None in one process
+    build: int
 
 
 _shared: _SharedCounts | None = None
 
 
-def _share(counts: Any, changed: Any) -> None:
+def _share(counts: Any, pids: Any, build: int) -> None:
     global _shared
-    _shared = _SharedCounts(counts, changed)
+    _shared = _SharedCounts(counts, pids, build)
 
 
 def _first_page_when_known(number: int, count: int) -> int:
+    """Publish chapter `number`'s page count, wait for the counts of the chapters before it,
+    and give its first page's number.
+
+    Each count has one writer and is one aligned machine word, so no lock guards it: a process
+    killed while it held a lock would leave the others waiting on that lock for ever."""
     assert _shared is not None, "the page counts are shared before a chapter is paginated"
-    counts, changed = _shared.counts, _shared.changed
-    with changed:
-        counts[number] = count
-        changed.notify_all()
-        changed.wait_for(lambda: all(counts[j] >= 0 for j in range(number)))
-        return first_page_of(number, list(counts[:number]))
+    counts = _shared.counts
+    if _shared.build and os.environ.get(KILL_CHAPTER_VARIABLE) == str(number + 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+    counts[number] = count
+    while not all(counts[j] >= 0 for j in range(number)):
+        if not _shared.build:
+            raise RuntimeError("a chapter was paginated before the chapters ahead of it")
+        if os.getppid() != _shared.build:
+            os._exit(1)  # the build is gone (killed outright): nobody waits for this chapter
+        time.sleep(WORKER_CHECK_SECONDS)
+    return first_page_of(number, list(counts[:number]))
 
 
 def paginate_chapter(task: ChapterTask) -> PaginatedChapter:
     """Paginate one chapter, number its pages on from the chapters before it, write its PDF."""
     first_page = 0
+    if _shared is not None and _shared.pids is not None:
+        _shared.pids[task.number] = os.getpid()  # which chapter this process lays out, should it die
 
     def offset_for(count: int) -> int:
         nonlocal first_page
@@ -278,25 +310,102 @@ def _keep_links_to(document: Any, names: dict[str, str]) -> None:
 
 def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> Iterator[PaginatedChapter]:
     """Paginate the chapters, in this process or in a pool of `jobs` processes; yields each
-    chapter's result in the order of `tasks`, as soon as it is there."""
+    chapter's result in the order of `tasks`, as soon as it is there.
+
+    A process of the pool that dies (SIGKILL, the OOM killer, a crash in a C library) stops the
+    build with a ReportError naming the chapter it was laying out; the other processes are
+    stopped, whatever ends the build."""
     if not tasks:
         return
     if jobs <= 1 or len(tasks) == 1:
-        _share(counts, _InOrder())
+        _share(counts, None, 0)
         for task in tasks:
             yield paginate_chapter(task)
         return
-    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked Pango or fontconfig state
-    shared = spawn.Array("l", counts, lock=False)
-    changed = spawn.Condition()
-    with _main_module_hidden():
-        pool = spawn.Pool(min(jobs, len(tasks)), initializer=_share, initargs=(shared, changed))
+    context = _TrackedSpawn()  # a fresh interpreter: no forked Pango or fontconfig state
+    shared = context.Array("l", counts, lock=False)
+    pids = context.Array("l", len(counts), lock=False)
+    executor = ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_share,
+                                   initargs=(shared, pids, os.getpid()))
+    futures: list[Future[PaginatedChapter]] = []
     try:
-        yield from pool.imap(paginate_chapter, tasks, chunksize=1)
-        pool.close()
-        pool.join()
+        with _main_module_hidden():  # the processes start as the tasks are submitted
+            futures = [executor.submit(paginate_chapter, task) for task in tasks]
+        for future in futures:
+            while True:
+                try:
+                    chapter = future.result(timeout=BUILD_CHECK_SECONDS)
+                    break
+                except FuturesTimeout:
+                    if any(process.exitcode is not None for process in context.processes):
+                        raise BrokenProcessPool("a layout process ended") from None
+            yield chapter
+    except BrokenProcessPool:
+        _stop(context.processes)  # first: only a process that has ended has its exit status
+        raise _died(tasks, futures, list(pids), context.processes) from None
     finally:
-        pool.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+        _stop(context.processes)
+
+
+class _TrackedSpawn(multiprocessing.context.SpawnContext):
+    """multiprocessing's spawn context, remembering the processes it starts (the pool's): the
+    build tells from them which one died, and stops them all when it ends early."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.processes: list[Any] = []
+
+    def Process(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        process = multiprocessing.context.SpawnProcess(*args, **kwargs)
+        self.processes.append(process)
+        return process
+
+
+def _stop(processes: list[Any]) -> None:
+    """Stop the pool's processes that still run: SIGTERM, then SIGKILL for one that lingers."""
+    for process in processes:
+        if process.exitcode is None:
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+        if process.exitcode is None:
+            process.kill()
+            process.join(timeout=10)
+
+
+def _died(tasks: list[ChapterTask], futures: list[Future[PaginatedChapter]], pids: list[int],
+          processes: list[Any]) -> ReportError:
+    """The one-line error of a layout process that died, naming the chapter it was laying out.
+
+    The pool stops its other processes with SIGTERM once one is found dead, so the one that
+    died is the one that ended otherwise; when that cannot be told (or it died between two
+    chapters), the error names the first chapter not laid out."""
+    laid_out = {task.number for task, future in zip(tasks, futures)
+                if future.done() and not future.cancelled() and future.exception() is None}
+    ended = [p for p in processes if p.exitcode is not None and p.exitcode != -signal.SIGTERM] or \
+        [p for p in processes if p.exitcode is not None]
+    unfinished = [task for task in tasks if task.number not in laid_out]
+    dead = ended[0] if ended else None
+    task = next((t for t in unfinished if dead is not None and pids[t.number] == dead.pid), None)
+    how = "it ended" if dead is None else _how_it_ended(dead.exitcode)
+    if task is not None:
+        return ReportError(f"chapter {task.number + 1} ({task.doc.source_name}): the process laying it out died "
+                           f"({how}); earlier outputs are unchanged", EXIT_FAILURE)
+    first = unfinished[0] if unfinished else tasks[0]
+    return ReportError(f"chapter {first.number + 1} ({first.doc.source_name}): a process laying out the book died "
+                       f"({how}); earlier outputs are unchanged", EXIT_FAILURE)
+
+
+def _how_it_ended(exitcode: int) -> str:
+    if exitcode == -signal.SIGKILL:
+        return "killed by SIGKILL: out of memory?"
+    if exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
 
 
 @contextmanager
@@ -313,21 +422,3 @@ def _main_module_hidden() -> Iterator[None]:
         yield
     finally:
         sys.modules["__main__"] = main
-
-
-class _InOrder:
-    """Chapters paginated one after another in this process: no count is ever waited for."""
-
-    def __enter__(self) -> "_InOrder":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def notify_all(self) -> None:
-        pass
-
-    def wait_for(self, predicate: Callable[[], bool]) -> bool:
-        if not predicate():
-            raise RuntimeError("a chapter was paginated before the chapters ahead of it")
-        return True
