@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote, unquote
 
-from ..model.nodes import Block, Document, Image, Inline
+from ..model.nodes import Block, CrossRef, Document, Image, Inline
 from ..model.traverse import map_blocks, map_leaves, map_runs, map_text
+from ..transforms.cross_references import map_cross_references
 from ..transforms.script import opencc_converter
 from .config import Book
 
@@ -32,13 +33,19 @@ def chapter_of_book(doc: Document, number: int, book: Book) -> Document:
 
 
 def prefix_ids(doc: Document, prefix: str) -> Document:
-    """The chapter with every id prefixed (`s3` → `ch2-s3`), so that chapters can share a page."""
+    """The chapter with every id prefixed (`s3` → `ch2-s3`), so that chapters can share a page:
+    those of sections, callouts, paragraphs, figures, tables and footnotes (the notes are blocks
+    of the document too), and the ids cross-references point at."""
 
     def prefixed(block: Block) -> Block:
         ident = getattr(block, "ident", "")
         return replace(cast(Any, block), ident=f"{prefix}-{ident}") if ident else block
 
-    return replace(map_blocks(doc, prefixed), ident=prefix)
+    def pointed(ref: CrossRef) -> Inline:
+        return replace(ref, target=f"{prefix}-{ref.target}") if ref.target else ref
+
+    blocks_prefixed = map_blocks(doc, prefixed)
+    return replace(map_runs(blocks_prefixed, lambda run: map_cross_references(run, pointed)), ident=prefix)
 
 
 def convert_script(doc: Document, conversion: str, language: str) -> Document:

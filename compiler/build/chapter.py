@@ -16,7 +16,8 @@ from typing import Any, Callable, Sequence
 from urllib.parse import unquote
 
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, Finding, Findings, ReportError
-from ..model.nodes import Document
+from ..model.nodes import Document, Table
+from ..model.traverse import iter_blocks
 from ..readers.source import SourceText, read_source
 from ..resources import FONTS_DIR
 from ..writers.templates import Layout, layout_folder, load_layout
@@ -72,6 +73,13 @@ def image_files(doc: Document, folder: Path) -> list[Path]:
     from ..transforms.images import shown_images
 
     return sorted({folder / unquote(image.file) for image in shown_images(doc) if not image.file.startswith("data:")})
+
+
+def data_files(doc: Document, folder: Path) -> list[Path]:
+    """The data files the document's tables were read from (`table` blocks' CSV files): a build
+    depends on them as on its images, so a changed CSV makes the chapter's build stale."""
+    return sorted({folder / block.data_file for block in iter_blocks(doc)
+                   if isinstance(block, Table) and block.data_file})
 
 
 def build_date(sources: list[Path]) -> datetime:
@@ -133,7 +141,9 @@ def _build(path: Path, outdir: Path, options: BuildOptions, progress: Progress) 
     stop_on_findings(compiled.findings, strict=options.strict, check_hint="run 'reportc check' for all findings")
     source, doc = compiled.source, compiled.doc
     date = build_date([source.path])
-    result = BuildResult(findings=compiled.findings, inputs=[source.path, *image_files(doc, source.path.parent)])
+    folder = source.path.parent
+    result = BuildResult(findings=compiled.findings,
+                         inputs=[source.path, *image_files(doc, folder), *data_files(doc, folder)])
     with StagedOutputs(output_folder(outdir)) as outputs:
         _render(doc, source, layout, options, outputs, result, date=date, progress=progress)
         result.outputs = outputs.commit()

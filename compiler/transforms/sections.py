@@ -1,7 +1,8 @@
-"""Transforms: headings become nested Section nodes; every section, callout and paragraph gets an id.
+"""Transforms: headings become nested Section nodes; every section, callout, paragraph, figure and table gets an id.
 
-A heading opens a section that runs until the next heading of the same or a higher level.
-Blocks before the first heading stay at the top of the document (key points, a preface).
+A heading opens a section that runs until the next heading of the same or a higher level, and
+passes it its label (`{#sec-id}`), by which cross-references name it. Blocks before the first
+heading stay at the top of the document (key points, a preface).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, cast
 
-from ..model.nodes import Block, Callout, Document, Heading, Paragraph, Section
+from ..model.nodes import Block, Callout, Document, Figure, Heading, Paragraph, Section, Table
 from ..model.traverse import map_blocks
 from .context import PassContext
 
@@ -23,7 +24,7 @@ def nest_sections(doc: Document, ctx: PassContext) -> Document:
             while stack and stack[-1].level >= block.level:
                 stack.pop()
             section = Section(block.level, block.children, [], block.line, recovered=block.recovered,
-                              blank_lines_before=block.blank_lines_before)
+                              blank_lines_before=block.blank_lines_before, label=block.label)
             (stack[-1].children if stack else root).append(section)
             stack.append(section)
         else:
@@ -31,12 +32,13 @@ def nest_sections(doc: Document, ctx: PassContext) -> Document:
     return replace(doc, children=root)
 
 
-ID_PREFIXES = {Section: "s", Callout: "c", Paragraph: "p"}
+ID_PREFIXES = {Section: "s", Callout: "c", Paragraph: "p", Figure: "f", Table: "t"}
 
 
 def assign_ids(doc: Document, ctx: PassContext) -> Document:
     """Stable ids from document order: `s1`, … for sections, `c1`, … for callouts, `p1`, … for
-    paragraphs (the EPUB's page markers and citations point at these)."""
+    paragraphs, `f1`, … for figures and `t1`, … for tables (the EPUB's page markers, citations
+    and cross-references point at these; footnotes have theirs, `fn1`, … from `footnotes`)."""
     counters = dict.fromkeys(ID_PREFIXES.values(), 0)
 
     def number(block: Block) -> Block:

@@ -21,6 +21,7 @@ import pytest
 from compiler.diagnostics import Findings
 from compiler.model import nodes as t
 from compiler.model.dump import dump
+from compiler.model.traverse import iter_inlines
 from compiler.transforms import PassContext, pipeline
 
 from helpers import brought_to, read, read_sample
@@ -51,7 +52,17 @@ SMALL_CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
     )),
     "image": (("check_images",), "# T\n\n![图](data:image/png;base64,iVBORw0KGgo=)\n\n![缺](missing-figure.png)\n"),
     "prose": (("check_prose",), "# T\n\n功能布局 and 空间布局。\n\n他说“好。\n"),
+    "footnotes": (("collect_footnotes",), "# T\n\n正文[^a]，又[^b]。\n\n[^a]: 注文。\n\n[^c]: 无人引用。\n"),
+    "data table": (("read_data_tables",), "# T\n\n```table\nfile: missing-data.csv\n```\n"),
+    "figure": (("make_figures", "number_figures_and_tables"), "# 第三章 T\n\n![](a.png)\n\n图 3-1 示意\n"),
+    "table": (("caption_tables", "number_figures_and_tables"),
+              "# 第三章 T\n\n表 3-1 各区\n\n| 地区 | 值 |\n|---|---:|\n| 浦东 | 1,234 |\n\n注：甲。\n"),
+    "cross references": (("resolve_cross_references",),
+                         "# T\n\n见 @fig-map 与 @fig-none。\n\n![](a.png){#fig-map}\n\n## 节 {#sec-a}\n\n见 @sec-a。\n"),
 }
+# Chapters whose syntax the reader does not turn into nodes yet (#12 changes reader and
+# transforms at once): the node each needs, so that the check below waits for the reader.
+NEEDS_THE_READER = {"footnotes": t.NoteRef, "cross references": t.CrossRef}
 
 
 def assert_pure_and_idempotent(step, doc: t.Document) -> t.Document:
@@ -96,6 +107,9 @@ def test_each_small_chapter_gives_its_steps_work(name):
     """The chapter is changed by each step it is written for, or gets a finding from it: the checks
     above see every step at work, not only passing a tree through untouched."""
     steps = {step.__name__: step for step in STEPS}
+    needed = NEEDS_THE_READER.get(name)
+    if needed is not None and not any(isinstance(node, needed) for node in iter_inlines(read(SMALL_CHAPTERS[name][1])[0])):
+        pytest.skip(f"the reader does not read {needed.__name__} nodes yet")
     for step_name in SMALL_CHAPTERS[name][0]:
         doc = chapter_before(steps[step_name], name)
         findings = Findings("t.md")

@@ -46,7 +46,8 @@ def test_normalised_sample_matches_the_golden_file():
 def test_golden_file_has_the_expected_structure():
     lines = GOLDEN.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "Document lang=zh-Hans title='第十一章 区县科技创新' line=3"
-    assert lines[1] == "  KeyPoints line=5"
+    assert lines[1] == "  number '11'"  # the chapter's number, from 第十一章
+    assert lines[2] == "  KeyPoints line=5"
     assert sum("recovered=True" in line for line in lines) == 18
     assert sum(line.startswith("    Callout ") for line in lines) == 18
     assert sum(line.startswith("  Section ") for line in lines) == 19
@@ -80,6 +81,10 @@ def test_pipeline_order():
         "replace_look_alikes",
         "detect_script",
         "drop_empty_headings",
+        "collect_footnotes",
+        "read_data_tables",
+        "make_figures",
+        "caption_tables",
         "make_callouts",
         "rejoin_split_paragraphs",
         "make_key_points",
@@ -88,6 +93,8 @@ def test_pipeline_order():
         "recover_headless_sections",
         "nest_sections",
         "assign_ids",
+        "number_figures_and_tables",
+        "resolve_cross_references",
         "check_images",
         "check_prose",
     ]

@@ -199,8 +199,11 @@ def tree_text(doc: t.Document) -> str:
         elif isinstance(node, t.RawBlock):
             out.append(node.html)
         elif isinstance(node, t.Table):
-            for cell in [*node.header, *(c for row in node.rows for c in row)]:
+            for cell in [*node.header, *(c for row in node.rows for c in row), node.caption]:
                 inlines(cell)
+        elif isinstance(node, t.Figure):
+            inlines(node.image)
+            inlines(node.caption)
     return "".join(out)
 
 

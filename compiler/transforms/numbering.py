@@ -1,0 +1,65 @@
+"""Transform: the chapter's number, and each figure's and table's number in the chapter.
+
+The chapter's number (`Document.number`) is read from its title, conservatively: only
+`第十一章` / `第11章` / `第三篇` (the numeral read with cn2an) or `Chapter 11` gives one; a title
+that opens with a bare `3 ` or `3.` gives none. Figures and tables are numbered separately,
+1, 2, … in document order, and each carries the chapter's number (`chapter`). Only those with a
+caption, an author's number or a label are numbered: an image or a grid of figures set without
+any is not a numbered figure or table (its `number` stays 0, and the layout prints no `图 N`).
+
+A caption that opens with its author's own number (`图 2.1 各大应用…`, `表 9-2 行式…`, `图3-1`)
+keeps that number as `given`, and the caption loses the head (`图 2.1 `), so the layout, which
+prints `图`/`表` and the number, does not print it twice. An author's numbering that is
+irregular (mixed styles, gaps) is kept as written: `given` is what the author wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from typing import Any, cast
+
+import cn2an
+
+from ..model.nodes import Block, Document, Figure, Table
+from ..model.traverse import map_blocks, plain_text
+from .captions import split_number
+from .context import PassContext
+
+CHAPTER = re.compile(r"^\s*第\s*([0-9]+|[零〇一二两三四五六七八九十百千]+)\s*[章篇]")
+CHAPTER_EN = re.compile(r"^\s*chapter\s+([0-9]+)\b", re.I)
+
+
+def chapter_number(title: str) -> str:
+    """The chapter's number as its title gives it (`第十一章 …` → "11"), or ""."""
+    title = unicodedata.normalize("NFKC", title)
+    match = CHAPTER.match(title) or CHAPTER_EN.match(title)
+    if match is None:
+        return ""
+    numeral = match.group(1)
+    if numeral.isdigit():
+        return str(int(numeral))
+    try:
+        return str(int(cn2an.cn2an(numeral, "smart")))
+    except (ValueError, KeyError):
+        return ""
+
+
+def number_figures_and_tables(doc: Document, ctx: PassContext) -> Document:
+    """Set the chapter's number, and number its figures and tables in document order."""
+    chapter = chapter_number(plain_text(doc.title))
+    counts = {Figure: 0, Table: 0}
+
+    def number(block: Block) -> Block:
+        if not isinstance(block, (Figure, Table)):
+            return block
+        kind = type(block)
+        given, caption = split_number(block.caption, "figure" if kind is Figure else "table")
+        given = given or block.given
+        if not (caption or given or block.label):
+            return replace(cast(Any, block), number=0, chapter="") if block.number else block
+        counts[kind] += 1
+        return replace(cast(Any, block), number=counts[kind], chapter=chapter, given=given, caption=caption)
+
+    return replace(map_blocks(doc, number), number=chapter)
