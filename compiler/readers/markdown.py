@@ -8,6 +8,14 @@ lists whole), records each group's first line and the blank lines before it, and
 group to Python-Markdown. Its element tree is then turned into typed nodes (`compiler.model.nodes`).
 The result is flat: headings stand among the blocks; sections are made by a later transform.
 
+What Python-Markdown does not know is found around it. Before grouping, the lines are scanned
+for fenced divs, footnote definitions and display math (`compiler.readers.containers`): each
+becomes a block of its own (Callout or Centered, Footnote, MathBlock) whose contents are read
+from their own source lines. Inline, the extensions of `compiler.readers.extensions` read math,
+footnote and cross-references, strikethrough, subscripts and superscripts; the converter then
+reads GitHub alerts (`> [!NOTE]` → Callout), a table's column alignment and its caption line
+(`: 科技投入 {#tbl-rd}`), and labels (`![…](…){#fig-id}`, `## 标题 {#sec-id}`).
+
 Chinese prose is often indented by its author rather than by the layout: two full-width spaces
 (`　　`), a tab or some spaces before each paragraph. Markdown would read a tab or four spaces as
 a code block; a paragraph that starts with Chinese after such an indent is prose, so the indent
@@ -27,11 +35,14 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..diagnostics import Findings
 from ..model.nodes import (
-    Block, BlockQuote, BulletList, Code, CodeBlock, Document, Emphasis, Heading, Image, Inline, LineBreak, Link, ListItem,
-    Paragraph, RawBlock, RawInline, Strong, Table, Text, ThematicBreak,
+    Block, BlockQuote, BulletList, Callout, Centered, Code, CodeBlock, CrossRef, Document, Emphasis, Footnote, Heading,
+    Image, Inline, LineBreak, Link, ListItem, Math, MathBlock, NoteRef, Paragraph, RawBlock, RawInline, Strikethrough,
+    Strong, Subscript, Superscript, Table, Text, ThematicBreak,
 )
 from ..model.text import HAN_CLASS, INVISIBLE, is_cjk
 from ..model.traverse import merge_text, plain_text, tree_text
+from .containers import Div, Lines, Note, Segment, scan
+from .extensions import MATH_TAG, NOTE_TAG, REF_TAG, ReportExtension
 from .html import lone_tag, place_wrappers, read_html_block, read_html_run, report_refused
 from .source import SourceText
 
@@ -45,11 +56,26 @@ INDENT = re.compile(r"^[ \t\u3000]+")
 CHINESE_SENTENCE_MARK = re.compile("[。，；：！？、]")
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
 CONTENT_CHAR = re.compile(f"[{HAN_CLASS}0-9]")
-NOT_SHOWN = re.compile(r"<!--.*?(?:-->|\Z)|\]\([^)]*\)?|^ {0,3}\[[^\]]+\]:.*$|^[ \t]*\d{1,9}[.)](?=[ \t])"
-                       r"|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$|</?[A-Za-z][^<>]*>", re.S | re.M)
+# Pandoc's attributes (`{#fig-id}`, `{#sec-id .unnumbered}`, `{width=50%}`, `{-}`): after an
+# image, at a heading's end, at a table caption's end. Their id becomes the node's label.
+ATTRIBUTES = r"""\{[ \t]*(?:(?:#[\w:.-]+|\.[\w:-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\s{}"']+)|-)[ \t]*)+\}"""
+LEADING_ATTRIBUTES = re.compile(ATTRIBUTES)
+TRAILING_ATTRIBUTES = re.compile(rf"[ \t]*{ATTRIBUTES}[ \t]*$")
+ATTRIBUTE_ID = re.compile(r"#([\w:.-]+)")
+# A table's caption on the line after it (Pandoc: `: 科技投入 {#tbl-rd}`, `Table: …`).
+TABLE_CAPTION = re.compile(r"^ {0,3}(?::|Table:)[ \t]+(?=\S)")
+# A GitHub alert's marker on the first line of a quote (`> [!NOTE]`, maybe a title after it).
+ALERT = re.compile(r"^[ \t]*\[!(note|tip|important|warning|caution|info|danger)\][ \t]*([^\n]*)(?:\n|$)", re.I)
+# What the source holds that no reader sees, taken out before its text is counted (`_lost`):
+# comments, link targets (and attributes after them), link reference definitions (not
+# footnotes': those are read), ordered-list numbers, character references, fence lines, tags,
+# attributes (`{#fig-1}`), and the labels of footnote and cross-references (`[^1]`, `@fig-1`).
+NOT_SHOWN = re.compile(r"<!--.*?(?:-->|\Z)|\]\([^)]*\)?(?:\{[^{}\n]*\})?|^ {0,3}\[(?!\^)[^\]]+\]:.*$"
+                       r"|^[ \t]*\d{1,9}[.)](?=[ \t])|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$|</?[A-Za-z][^<>]*>"
+                       r"|\{[ \t]*[#.][^{}\n]*\}|\[\^[^\]\s]+\]|@(?:fig|tbl|sec|eq)-[\w-]+", re.S | re.M)
 LONG_MARKER_RUN = re.compile(r"\*{3,}|_{3,}")
 MARKER = re.compile(r"[*_]+")
-INLINE_MARKERS = re.compile(r"[*_`~]+")
+INLINE_MARKERS = re.compile(r"[*_`~^]+")
 HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 # fenced_code stashes its block as finished HTML; it is read back into a CodeBlock
@@ -78,7 +104,8 @@ class _Reader:
     """Python-Markdown set up as the reader uses it, and the element tree of its last conversion."""
 
     def __init__(self) -> None:
-        self.md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
+        self.md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists", ReportExtension()],
+                                    output_format="html")
         self.capture = _Capture(self.md)
         self.md.treeprocessors.register(self.capture, "reportc-capture", -100)
 
@@ -108,10 +135,7 @@ def read_document(source: SourceText, findings: Findings | None = None) -> Docum
         findings.error(unclosed, "code fence opened here is never closed: the rest of the chapter would be read as code",
                        column, length=len(_fence_marker(lines[unclosed - 1])))
     md = _Reader()
-    blocks: list[Block] = []
-    for group in _groups(lines, body_start):
-        blocks.extend(_parse_group(md, group, findings))
-    blocks = place_wrappers(blocks)
+    blocks = place_wrappers(_read_segments(md, scan(lines[body_start:], body_start + 1, findings), findings))
     report_refused(blocks, findings)
     doc = Document(title=[], children=blocks, source_name=source.name, meta=meta)
     if "lang" in meta:
@@ -124,6 +148,85 @@ def shows_text(nodes: list[Inline]) -> bool:
     """Does a run show any text, besides spaces and invisible characters? A heading that does not
     is empty: it can be neither the chapter's title nor a section's."""
     return bool("".join(plain_text(nodes).split()).strip(INVISIBLE))
+
+
+def _read_segments(md: _Reader, segments: list[Segment], findings: Findings) -> list[Block]:
+    """The blocks of the chapter's segments (`compiler.readers.containers`): ordinary lines cut
+    into groups and read by Markdown, fenced divs as callouts or centred blocks, footnote
+    definitions as Footnotes left where they stand, display math as MathBlocks."""
+    blocks: list[Block] = []
+    for segment in segments:
+        if isinstance(segment, Lines):
+            for group in _groups(segment.lines, 0):
+                group.first_line += segment.first - 1
+                blocks.extend(_parse_group(md, group, findings))
+        elif isinstance(segment, Div):
+            inner = place_wrappers(_read_segments(md, segment.children, findings))
+            if segment.centred:
+                if segment.title:  # `::: center 图 1`: no callout's title, but text all the same
+                    inner.insert(0, Paragraph([Text(segment.title)], segment.line))
+                blocks.append(Centered(inner, segment.line, segment.blank_lines_before))
+            else:
+                title: list[Inline] = [Text(segment.title)] if segment.title else []
+                blocks.append(Callout(title, [], segment.line, segment.blank_lines_before, kind=segment.kind,
+                                      blocks=inner))
+        elif isinstance(segment, Note):
+            inner = place_wrappers(_read_segments(md, segment.children, findings))
+            blocks.append(Footnote(segment.label, inner, segment.line, segment.blank_lines_before))
+        else:
+            blocks.append(MathBlock(segment.tex, segment.line, segment.blank_lines_before))
+    return _with_captions(blocks)
+
+
+def _with_captions(blocks: list[Block]) -> list[Block]:
+    """The blocks with each caption paragraph (`: 科技投入 {#tbl-rd}`) right after a table made
+    that table's `caption` and `label`."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (isinstance(block, Paragraph) and isinstance(previous, Table) and not previous.caption
+                and block.children and isinstance(block.children[0], Text)
+                and TABLE_CAPTION.match(block.children[0].text)):
+            first = block.children[0]
+            assert isinstance(first, Text)
+            run = [Text(TABLE_CAPTION.sub("", first.text, count=1)), *block.children[1:]]
+            caption, label = _without_attributes(run)
+            out[-1] = replace(previous, caption=caption, label=label or previous.label)
+            continue
+        out.append(block)
+    return out
+
+
+def _without_attributes(run: list[Inline]) -> tuple[list[Inline], str]:
+    """A run (a heading's, a caption's) without the attributes at its end, and their id."""
+    run = [node for node in run if not isinstance(node, Text) or node.text]
+    if not run or not isinstance(run[-1], Text):
+        return run, ""
+    last = run[-1]
+    found = TRAILING_ATTRIBUTES.search(last.text)
+    if not found:
+        return run, ""
+    ident = ATTRIBUTE_ID.search(found.group(0))
+    rest = last.text[:found.start()].rstrip()
+    return run[:-1] + ([Text(rest)] if rest else []), ident.group(1) if ident else ""
+
+
+def _image_labels(run: list[Inline]) -> list[Inline]:
+    """A run with the attributes written right after an image (`![…](…){#fig-id}`) taken out,
+    their id made the image's label."""
+    out: list[Inline] = []
+    for node in run:
+        previous = out[-1] if out else None
+        if isinstance(node, Text) and isinstance(previous, Image):
+            found = LEADING_ATTRIBUTES.match(node.text)
+            if found:
+                ident = ATTRIBUTE_ID.search(found.group(0))
+                out[-1] = replace(previous, label=ident.group(1) if ident else previous.label)
+                if node.text[found.end():]:
+                    out.append(Text(node.text[found.end():]))
+                continue
+        out.append(node)
+    return out
 
 
 def _title(blocks: list[Block], meta_title: str, stem: str,
@@ -222,9 +325,12 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
             pending_blanks += 1
             continue
         interrupts = LIST_MARKER.match(line) or _table_starts(lines, index)
-        if current and not held_open and interrupts and not _in_list(current) and not _table_starts(current, 0):
+        captions = bool(TABLE_CAPTION.match(line)) and _table_starts(current, 0)
+        if current and not held_open and ((interrupts and not _in_list(current) and not _table_starts(current, 0))
+                                          or captions):
             # a list, or a pipe table, may interrupt a paragraph (CommonMark; GitHub's tables);
-            # Python-Markdown would read it as text of the paragraph
+            # Python-Markdown would read it as text of the paragraph. A table's caption line
+            # right under it would be read as a row of the table.
             groups.append(_Group(current, first, blanks))
             current, pending_blanks = [], 0
         if not current:
@@ -355,6 +461,21 @@ def _convert(md: _Reader, group: _Group, lines: list[str]) -> list[Block]:
     return blocks
 
 
+def _alignment(cell: ET.Element) -> str:
+    """A table cell's alignment ("left", "right", "center" or ""), as the tables extension
+    writes it: a `text-align` style, or an `align` attribute."""
+    found = re.search(r"text-align:\s*(left|right|center)", cell.get("style", ""))
+    if found:
+        return found.group(1)
+    align = cell.get("align", "").lower()
+    return align if align in ("left", "right", "center") else ""
+
+
+# The elements the inline extensions make of `~~…~~`, `H~2~O` and `m^2^`.
+SCRIPTS: dict[str, type[Strikethrough] | type[Subscript] | type[Superscript]] = {
+    "del": Strikethrough, "sub": Subscript, "sup": Superscript,
+}
+
 # Elements Python-Markdown makes of block-level Markdown; anything else inside a list item is inline.
 BLOCK_TAGS = frozenset({"p", "ul", "ol", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table"})
 
@@ -372,11 +493,14 @@ class _Converter:
 
         A container (list, quote, list item holding blocks) shares its line with its first
         child, so finding it does not move the search on."""
-        probe = PLACEHOLDER.sub("", "".join(element.itertext())).strip()[:8]
+        # an image that opens the element has no text to find: its `![` is looked for instead
+        image_first = len(element) > 0 and element[0].tag == "img" and not PLACEHOLDER.sub("", element.text or "").strip()
+        probe = "![" if image_first else PLACEHOLDER.sub("", "".join(element.itertext())).strip()[:8]
         if probe:
             for offset in range(self.search_from, len(self.group.lines)):
                 # the element's text has no markers, its source line may (`- **进阶篇**：…`)
-                if probe[:4] in INLINE_MARKERS.sub("", self.group.lines[offset]):
+                line = self.group.lines[offset]
+                if probe[:4] in (line if image_first else INLINE_MARKERS.sub("", line)):
                     if not container:
                         self.search_from = offset + 1
                     return self.group.first_line + offset
@@ -394,7 +518,11 @@ class _Converter:
         tag = element.tag
         line = self.line_of(element, container=tag in ("ul", "ol", "blockquote"))
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            return Heading(int(tag[1]), self.inlines(element), line)
+            title, label = _without_attributes(self.inlines(element))
+            return Heading(int(tag[1]), title, line, label=label)
+        if tag == "p" and len(element) == 1 and element[0].tag == MATH_TAG and element[0].get("display") \
+                and not (element.text or "").strip() and not (element[0].tail or "").strip():
+            return MathBlock(element[0].text or "", line)  # a paragraph of `$$ … $$` alone
         if tag == "p":
             stashed = PLACEHOLDER.fullmatch((element.text or "").strip()) if len(element) == 0 else None
             if stashed:
@@ -421,12 +549,30 @@ class _Converter:
                 language = code.get("class", "")[len("language-"):]
             return CodeBlock(html.unescape(text).rstrip("\n"), line, language)
         if tag == "blockquote":
-            return BlockQuote([b for child in element for b in self.blocks(child)], line)
+            alert = self.alert(element)
+            children = [b for child in element for b in self.blocks(child)]
+            if alert is not None:
+                kind, heading = alert
+                return Callout([Text(heading)] if heading else [], [], line, kind=kind, blocks=children)
+            return BlockQuote(children, line)
         if tag == "hr":
             return ThematicBreak(line)
         if tag == "table":
             return self.table(element, line)
         return RawBlock(ET.tostring(element, encoding="unicode"), line)
+
+    @staticmethod
+    def alert(quote: ET.Element) -> tuple[str, str] | None:
+        """A GitHub alert's (kind, title) when the quote opens with one (`> [!NOTE]`), its
+        marker line then taken out of the quote; else None."""
+        first = quote[0] if len(quote) else None
+        found = ALERT.match(first.text or "") if first is not None and first.tag == "p" else None
+        if first is None or found is None:
+            return None
+        first.text = (first.text or "")[found.end():]
+        if not first.text.strip() and len(first) == 0:
+            quote.remove(first)
+        return found.group(1).lower(), found.group(2).strip()
 
     def list_item(self, li: ET.Element) -> ListItem:
         """A list item. One that holds blocks (a nested list, paragraphs) may also open with
@@ -460,13 +606,17 @@ class _Converter:
     def table(self, element: ET.Element, line: int) -> Table:
         header: list[list[Inline]] = []
         rows: list[list[list[Inline]]] = []
+        align: tuple[str, ...] = ()
         for row in element.iter("tr"):
             cells = [self.inlines(cell) for cell in row if cell.tag in ("td", "th")]
+            if not align:
+                # the delimiter row's alignment, which the tables extension puts on every cell
+                align = tuple(_alignment(cell) for cell in row if cell.tag in ("td", "th"))
             if not header and any(cell.tag == "th" for cell in row):
                 header = cells
             else:
                 rows.append(cells)
-        return Table(header, rows, line)
+        return Table(header, rows, line, align=align if any(align) else ())
 
     def inlines(self, element: ET.Element) -> list[Inline]:
         nodes: list[Inline] = []
@@ -478,10 +628,18 @@ class _Converter:
                 nodes.append(node)
             if child.tail:
                 nodes.extend(self._text_nodes(child.tail))
-        return read_html_run(merge_text(nodes))
+        return _image_labels(read_html_run(merge_text(nodes)))
 
     def inline(self, element: ET.Element) -> Inline | None:
         tag = element.tag
+        if tag == MATH_TAG:
+            return Math(element.text or "")
+        if tag == NOTE_TAG:
+            return NoteRef(element.get("label", ""))
+        if tag == REF_TAG:
+            return CrossRef(element.get("label", ""))
+        if tag in SCRIPTS:
+            return SCRIPTS[tag](self.inlines(element))
         if tag in ("strong", "b"):
             return Strong(self.inlines(element))
         if tag in ("em", "i"):
