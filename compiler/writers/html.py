@@ -3,12 +3,13 @@ renders into pages, and the XHTML body of the EPUB's content document. Reads onl
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .. import __version__
 from ..books.config import Book
-from ..model.nodes import Block, Document, KeyPoints, Section
-from ..model.traverse import plain_text
+from ..model.nodes import Block, Document, Footnote, KeyPoints, NoteRef, Section
+from ..model.traverse import iter_inlines, plain_text
 from .anchors import anchors
 from .fonts import font_variables_css
 from .print.kinsoku import join_prohibited_breaks
@@ -23,11 +24,31 @@ def _parts(doc: Document) -> tuple[list[Block], list[Block]]:
     return doc.children[:count], doc.children[count:]
 
 
+def referenced_notes(doc: Document) -> frozenset[str]:
+    """The labels of the notes whose first reference stands in the chapter's text (not in another
+    note): print sets each of these notes at that reference, the EPUB links back to it."""
+    return frozenset(node.label for node in iter_inlines(replace(doc, notes=[]))
+                     if isinstance(node, NoteRef) and node.first)
+
+
 def _chapter(doc: Document) -> dict[str, Any]:
-    """A chapter as the templates take it: its opening (key points), body and top-level sections."""
+    """A chapter as the templates take it: its opening (key points), body and top-level sections;
+    its footnotes by label (`notes`), the labels of those set at a first reference
+    (`referenced`) and the others, which print lists at the chapter's end (`end_notes`)."""
     front, body = _parts(doc)
+    referenced = referenced_notes(doc)
+    notes: dict[str, Footnote] = {note.label: note for note in doc.notes}
     return {"doc": doc, "front": front, "body": body,
-            "sections": [b for b in doc.children if isinstance(b, Section)]}
+            "sections": [b for b in doc.children if isinstance(b, Section)],
+            "notes": notes, "referenced": referenced,
+            "end_notes": [note for note in doc.notes if not note.number or note.label not in referenced]}
+
+
+def _settings(layout: Layout, output: str) -> dict[str, Any]:
+    """What every template is told besides the tree: which output it renders (`print`, `epub`,
+    `book`) and the layout's settings for tables ([tables] in layout.toml)."""
+    tables = {"wide": 52.0, "landscape": 64.0, "padding": 1.3, "wrap": 12.0, **layout.config.get("tables", {})}
+    return {"output": output, "tables": tables}
 
 
 def _context(doc: Document, layout: Layout, output: str) -> dict[str, Any]:
@@ -38,6 +59,7 @@ def _context(doc: Document, layout: Layout, output: str) -> dict[str, Any]:
         "version": __version__,
         "anchors": anchors(doc),
         "stylesheets": _stylesheets(layout, output),
+        **_settings(layout, output),
     }
 
 
@@ -66,6 +88,9 @@ def book_context(book: Book, docs: list[Document], layout: Layout, date: str) ->
         "date": date,
         "anchors": frozenset().union(*(anchors(doc) for doc in docs)),
         "stylesheets": _stylesheets(layout, "book"),
+        # each chapter's notes: the book template sets `notes` and `referenced` for each chapter
+        "notes": {}, "referenced": frozenset(),
+        **_settings(layout, "book"),
     }
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
-from ..model.nodes import Section
+from ..model.nodes import Inline, NoteRef, Section, Table
+from ..model.traverse import is_span, plain_text
+from .math import math_svg, mathml
 from ..resources import LAYOUTS_DIR
 
 if TYPE_CHECKING:
@@ -111,6 +113,10 @@ def load_layout(name_or_path: str) -> Layout:
     env.filters["kind"] = node_kind
     env.filters["safe_href"] = _safe_href
     env.filters["file_name"] = file_name
+    env.filters["mathml"] = mathml
+    env.filters["math_svg"] = math_svg
+    env.filters["without_notes"] = without_notes
+    env.filters["table_width"] = table_width
     env.tests["section"] = lambda node: isinstance(node, Section)
     env.globals["unknown"] = _unknown
     return Layout(config.get("name", folder.name), folder, config, env)
@@ -150,3 +156,45 @@ def file_name(src: str) -> str:
         path = src.split("#", 1)[0].split("?", 1)[0]
     names = [part for part in re.split(r"[/\\]", path) if part]
     return unquote(names[-1]) if names else ""
+
+
+def without_notes(nodes: list[Inline]) -> list[Inline]:
+    """A run without its footnote references: a heading's title as the contents list or a
+    cross-reference repeats it (the note belongs to the heading, shown once)."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, NoteRef):
+            continue
+        if is_span(type(node)):
+            node = replace(cast(Any, node), children=without_notes(cast(Any, node).children))
+        out.append(node)
+    return out
+
+
+# Estimated widths of characters, in em of the table's type: a Han character or full-width sign
+# fills its em; Latin letters, digits and signs take a little over half of one.
+WIDE_CHAR = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                       r"\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+NARROW_EM = 0.55
+
+
+def text_width(text: str) -> float:
+    """The estimated width of `text` in em: 1 for each CJK character, `NARROW_EM` for any other."""
+    wide = len(WIDE_CHAR.findall(text))
+    return wide + NARROW_EM * (len(text) - wide)
+
+
+def table_width(table: Table, padding: float = 1.0, wrap: float = 12.0) -> float:
+    """Jinja filter: the width in em a table needs to show without cutting anything, estimated
+    from its cells' text: for each column the widest cell (a cell wider than `wrap` em counted as
+    `wrap`, since its lines may wrap — but never narrower than its longest unbreakable word), plus
+    `padding` em a column. The layout compares it with its thresholds (layout.toml [tables])."""
+    columns: dict[int, float] = {}
+    for row in [table.header, *table.rows]:
+        for index, cell in enumerate(row):
+            text = plain_text(cell).strip()
+            longest_word = max((text_width(word) for word in re.split(r"\s+|(?<=" + WIDE_CHAR.pattern + ")", text)
+                                if word), default=0.0)
+            need = max(min(text_width(text), wrap), longest_word)
+            columns[index] = max(columns.get(index, 0.0), need)
+    return round(sum(width + padding for width in columns.values()), 2)

@@ -39,6 +39,9 @@ INLINES: dict[type, t.Inline] = {
     t.Subscript: t.Subscript([t.Text("下标戌")]),
     t.Underline: t.Underline([t.Text("下划亥")]),
     t.Strikethrough: t.Strikethrough([t.Text("删除甲二")]),
+    t.NoteRef: t.NoteRef("n1", 1, first=True),
+    t.CrossRef: t.CrossRef("sec-x", "s1", "section", children=[t.Text("交叉丁二")]),
+    t.Math: t.Math(r"x + \text{数学戊二}"),
 }
 MARKERS = {
     t.Text: "文字甲", t.Strong: "加粗乙", t.Emphasis: "强调丙", t.Code: "代码丁", t.Link: "链接戊",
@@ -48,6 +51,9 @@ MARKERS = {
     t.Callout: "专栏午", t.KeyPoints: "要点未", t.Section: "小节申",
     t.Superscript: "上标酉", t.Subscript: "下标戌", t.Underline: "下划亥", t.Strikethrough: "删除甲二",
     t.Centered: "居中乙二",
+    t.NoteRef: "脚注丙二",  # the note it refers to (doc.notes): print sets it at the reference
+    t.CrossRef: "交叉丁二", t.Math: "数学戊二", t.Figure: "图注庚二", t.Footnote: "脚注辛二",
+    t.MathBlock: "公式壬二",
 }
 
 
@@ -66,6 +72,11 @@ def _blocks() -> dict[type, t.Block]:
         t.KeyPoints: t.KeyPoints([[t.Text("要点未")]], 1),
         t.Section: t.Section(2, [t.Text("小节申")], [], 11, ident="s1"),
         t.Centered: t.Centered([t.Paragraph([t.Text("居中乙二")], 13, ident="p5")], 13),
+        t.Figure: t.Figure([t.Image("missing.png", "图片")], [t.Text("图注庚二")], 14, number=1, chapter="3",
+                           ident="f1"),
+        # a note the footnotes transform has not moved into `Document.notes`
+        t.Footnote: t.Footnote("n2", [t.Paragraph([t.Text("脚注辛二")], 15, ident="p7")], 15, ident="fn2"),
+        t.MathBlock: t.MathBlock(r"\text{公式壬二} = 1", 16),
     }
 
 
@@ -74,7 +85,8 @@ def every_kind_document() -> t.Document:
     run_in = t.Paragraph([INLINES[t.RunIn], t.Text("后文")], 12, ident="p4")
     section = replace(blocks[t.Section], children=[
         blocks[kind] for kind in t.BLOCK_TYPES if kind not in (t.Section, t.KeyPoints)] + [run_in])
-    return t.Document([t.Text("章题")], [blocks[t.KeyPoints], section], "every.md", title_line=1)
+    note = t.Footnote("n1", [t.Paragraph([t.Text("脚注丙二")], 20, ident="p6")], 20, number=1, ident="fn1")
+    return t.Document([t.Text("章题")], [blocks[t.KeyPoints], section], "every.md", title_line=1, notes=[note])
 
 
 def test_every_kind_of_node_has_an_example_here():

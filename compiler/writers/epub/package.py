@@ -210,6 +210,8 @@ def package_bytes(package: Package, contents: list[ContentDocument], layout: Lay
         document = epub.EpubHtml(title=content.title, file_name=content.file_name, lang=content.language,
                                  uid=content.uid)
         document.content = content.body
+        if "<math" in content.body:  # a content document holding MathML says so in the manifest
+            document.properties.append("mathml")
         for item in styles:
             document.add_item(item)
         book.add_item(document)
@@ -272,7 +274,8 @@ def _styles(book: Any, package: Package, layout: Layout, strings: dict[str, str]
         every = package.trees[0] if len(package.trees) == 1 else replace(
             package.trees[0], title=[Text(package.title)],
             children=[Section(1, doc.title, doc.children, doc.title_line) for doc in package.trees])
-        fonts = embedded_fonts(every, extra_text="".join(strings.values()))
+        # the layout's words, and the digits and signs of the numbers it prints (图 3-1, notes)
+        fonts = embedded_fonts(every, extra_text="".join(strings.values()) + "0123456789-.\u3000")
         for index, (name, data) in enumerate(fonts.files):
             book.add_item(epub.EpubItem(uid=f"font{index}", file_name=name, media_type=FONT_MEDIA_TYPE, content=data))
         item = epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=fonts.css.encode())

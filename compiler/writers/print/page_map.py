@@ -14,7 +14,7 @@ from typing import Any, Sequence, Union
 
 from ...model.nodes import Document
 from ...weasyprint_patches.boxes import page_texts
-from ..anchors import PageStart, counted, inline_targets
+from ..anchors import PageStart, block_ids, counted, inline_targets, leading_runs
 
 
 def page_starts(document: Any, html_root: Any, docs: Union[Document, Sequence[Document]]) -> list[PageStart]:
@@ -24,8 +24,12 @@ def page_starts(document: Any, html_root: Any, docs: Union[Document, Sequence[Do
     if isinstance(docs, Document):
         docs = [docs]
     known: dict[str, Any] = {}
+    stops: set[str] = set()
+    leads: dict[str, str] = {}
     for doc in docs:
         known.update(inline_targets(doc))
+        stops.update(block_ids(doc))
+        leads.update(leading_runs(doc))
     parents = {child: parent for parent in html_root.iter() for child in parent}
     consumed: dict[str, int] = {}
     starts: list[PageStart] = []
@@ -33,21 +37,28 @@ def page_starts(document: Any, html_root: Any, docs: Union[Document, Sequence[Do
         label = str(number)
         first: PageStart | None = None
         for element, text in page_texts(page):
-            element_id = _nearest_id(element, parents, known)
+            element_id = _nearest_id(element, parents, known, stops)
             if element_id is None:
                 continue
             count = sum(1 for char in text if counted(char))
             if first is None and count:
-                first = PageStart(label, element_id, consumed.get(element_id, 0))
+                offset = consumed.get(element_id, 0)
+                # a page that opens with a figure's caption opens with its image
+                first = PageStart(label, leads[element_id], 0) if not offset and element_id in leads else \
+                    PageStart(label, element_id, offset)
             consumed[element_id] = consumed.get(element_id, 0) + count
         starts.append(first if first is not None else PageStart(label, "", 0))
     return starts
 
 
-def _nearest_id(element: Any, parents: dict[Any, Any], known: dict[str, Any]) -> str | None:
+def _nearest_id(element: Any, parents: dict[Any, Any], known: dict[str, Any], stops: set[str]) -> str | None:
+    """The id of the run that holds the element's text: the nearest known id above it, unless an
+    element holding blocks comes first (text in a table's header, a footnote's marker: no run)."""
     while element is not None:
         element_id = element.get("id")
         if element_id in known:
             return element_id
+        if element_id in stops:
+            return None
         element = parents.get(element)
     return None
