@@ -32,6 +32,8 @@ LIBRARIES = {
     "uharfbuzz": ("compiler.writers.print",),
     "markdown": ("compiler.readers",),
     "jinja2": ("compiler.writers",),
+    "latex2mathml": ("compiler.writers",),
+    "ziamath": ("compiler.writers",),
     "rich": ("compiler.cli",),
     "watchfiles": ("compiler.cli",),
 }
