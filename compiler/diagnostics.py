@@ -36,9 +36,13 @@ class Finding:
     message: str
     column: int = 1
     length: int = 1  # characters the finding covers, underlined in the excerpt
+    # What kind of finding this is, stable across versions for tools to filter on
+    # (`section-recovered`, `callout-recovered`, `paragraph-rejoined` …); "" for none given.
+    code: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.level}: {self.message}"
+        tail = f" [{self.code}]" if self.code else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.level}: {self.message}{tail}"
 
     def as_error(self) -> "Finding":
         """The same finding at level error (`--strict` makes warnings errors)."""
@@ -53,6 +57,7 @@ class Finding:
             "column": self.column,
             "end_column": self.column + max(self.length, 1),
             "level": self.level,
+            "code": self.code,
             "message": self.message,
             "source_line": source_line,
         }
@@ -77,27 +82,44 @@ class Findings:
     def _key(finding: Finding) -> tuple:
         return finding.line, finding.column, finding.level, finding.message
 
-    def add(self, line: int, level: str, message: str, column: int | None = None, length: int = 1) -> None:
+    def add(self, line: int, level: str, message: str, column: int | None = None, length: int = 1, *,
+            code: str = "") -> None:
         if column is None:
             column = self.first_column(line)
-        finding = Finding(self.file, line, level, message, column, max(length, 1))
+        finding = Finding(self.file, line, level, message, column, max(length, 1), code)
         key = self._key(finding)  # the same finding twice (a transform run again) is noise
         if key not in self._seen:
             self._seen.add(key)
             self.items.append(finding)
 
-    def warning(self, line: int, message: str, column: int | None = None, *, length: int = 1) -> None:
-        self.add(line, "warning", message, column, length)
+    def warning(self, line: int, message: str, column: int | None = None, *, length: int = 1,
+                code: str = "") -> None:
+        self.add(line, "warning", message, column, length, code=code)
 
-    def error(self, line: int, message: str, column: int | None = None, *, length: int = 1) -> None:
-        self.add(line, "error", message, column, length)
+    def error(self, line: int, message: str, column: int | None = None, *, length: int = 1,
+                code: str = "") -> None:
+        self.add(line, "error", message, column, length, code=code)
 
-    def info(self, line: int, message: str, column: int | None = None, *, length: int = 1) -> None:
-        self.add(line, "info", message, column, length)
+    def info(self, line: int, message: str, column: int | None = None, *, length: int = 1,
+                code: str = "") -> None:
+        self.add(line, "info", message, column, length, code=code)
 
     @property
     def has_errors(self) -> bool:
         return any(f.level == "error" for f in self.items)
+
+    def count(self, code: str) -> int:
+        """How many findings have the code `code`."""
+        return sum(f.code == code for f in self.items)
+
+    def recovery_summary(self) -> str:
+        """One line saying what structure was recovered (`recovered 18 sections, 18 callouts, 1
+        rejoined paragraph`), or "" when nothing was."""
+        counts = [(self.count("section-recovered"), "section"), (self.count("callout-recovered"), "callout"),
+                  (self.count("paragraph-rejoined"), "rejoined paragraph")]
+        if not any(count for count, _ in counts):
+            return ""
+        return "recovered " + ", ".join(f"{count} {what}{'' if count == 1 else 's'}" for count, what in counts)
 
     def sorted(self) -> list[Finding]:
         return sorted(self.items, key=lambda f: (f.line, f.column, LEVELS.index(f.level), f.message))

@@ -30,7 +30,8 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 REPORTC = ROOT / ".venv" / "bin" / "reportc"
 # A finding is `file:line:column: level: message`, then its source line and a caret line.
 FINDING_LINE = re.compile(
-    r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<level>error|warning|info): (?P<message>.+)$")
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<level>error|warning|info): (?P<message>.+?)"
+    r"(?: \[(?P<code>[a-z0-9-]+)\])?$")
 EXCERPT_LINE = re.compile(r"^ +(?P<line>\d+)? \| ")
 
 

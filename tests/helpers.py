@@ -108,3 +108,18 @@ def count_inline(blocks: list[t.Block], cls) -> int:
             total += sum(inlines(cell) for cell in block.header)
             total += sum(inlines(cell) for row in block.rows for cell in row)
     return total
+
+
+# The codes of the findings that report a recovery or a normalisation (info, except a rejoin):
+# a test that wants "no problem found" looks at the others.
+RECOVERY_CODES = ("section-recovered", "callout-recovered", "paragraph-rejoined", "key-points", "punctuation-widened")
+
+
+def problems(findings: Findings) -> list:
+    """The findings that are not reports of a recovery (see RECOVERY_CODES)."""
+    return [f for f in findings.items if f.code not in RECOVERY_CODES]
+
+
+def codes(findings: Findings) -> list[tuple[int, str]]:
+    """(line, code) of every finding that has a code, in the order they were added."""
+    return [(f.line, f.code) for f in findings.items if f.code]

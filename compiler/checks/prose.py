@@ -58,12 +58,12 @@ def report_findings(doc: Document, findings: Findings) -> None:
             occurrence = len(alone.findall(before)) + len(alone.findall(text, 0, match.start(1)))
             where = findings.locate(line, alone, occurrence)
             findings.warning(where[0], f"English word '{word}' inside Chinese prose ({around}): should it be Chinese?",
-                             where[1], length=where[2])
+                             where[1], length=where[2], code="english-word")
         for message, owner, offset in problems:
             forms = SOURCE_FORMS.get(owner.text[offset], owner.text[offset])
             occurrence = sum(1 for char in owner.before + owner.text[:offset] if char in forms)
             where = findings.locate(owner.line, re.compile(f"[{re.escape(forms)}]"), occurrence)
-            findings.warning(where[0], message, where[1])
+            findings.warning(where[0], message, where[1], code="unbalanced-marks")
 
 
 def unbalanced(text: str) -> str | None:

@@ -56,6 +56,9 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--no-cache", action="store_true",
                          help="build everything again: neither the last build's outputs nor a book's paginated "
                               "chapters are reused")
+    command.add_argument("--lock-timeout", type=float, metavar="SECONDS",
+                         help="give up, saying the folder is busy, after waiting SECONDS for another build into "
+                              "the output folder (default: wait until it ends)")
     command.add_argument("--json", action="store_true",
                          help="print findings, outputs and errors as JSON records, one per line, on stdout")
     loudness = command.add_mutually_exclusive_group()
@@ -199,7 +202,7 @@ def _options(args: argparse.Namespace, **changes: Any) -> BuildOptions:
     options = BuildOptions(
         formats=parse_formats(args.format), layout=args.layout, embed_fonts=args.epub_fonts, strict=args.strict,
         pdf_variant=args.pdf_variant, script=args.script, opencc=args.opencc, jobs=args.jobs,
-        reuse_outputs=not args.no_cache, reuse_parts=not args.no_cache)
+        reuse_outputs=not args.no_cache, reuse_parts=not args.no_cache, lock_timeout=args.lock_timeout)
     return replace(options, **changes)
 
 
@@ -232,6 +235,9 @@ def _build_once(args: argparse.Namespace, options: BuildOptions) -> BuildResult:
             emit(record)
     elif not args.quiet:
         print_findings(result.findings, _shown(result.findings, strict=args.strict, include_info=False), sys.stderr)
+        summary = result.findings.recovery_summary()
+        if summary:  # the recoveries themselves are info findings, which `check` shows one by one
+            print(summary, flush=True)
         if result.paginated is not None and len(result.paginated) < result.chapters:
             reused = result.chapters - len(result.paginated)
             print(f"laid out {len(result.paginated)} of {result.chapters} chapters ({reused} unchanged, reused)",

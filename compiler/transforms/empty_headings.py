@@ -26,9 +26,10 @@ def drop_empty_headings(doc: Document, ctx: PassContext) -> Document:
             return block
         line, column, length = ctx.findings.locate(block.line, HEADING_MARKER)
         if any(isinstance(node, Image) for node in iter_inlines(block.children)):
-            ctx.findings.warning(line, "heading with no text: its image is kept as a paragraph", column, length=length)
+            ctx.findings.warning(line, "heading with no text: its image is kept as a paragraph", column, length=length,
+                                 code="heading-image-only")
             return Paragraph(block.children, block.line, block.blank_lines_before)
-        ctx.findings.warning(line, "empty heading dropped", column, length=length)
+        ctx.findings.warning(line, "empty heading dropped", column, length=length, code="heading-empty")
         return None
 
     return map_blocks(doc, visit)

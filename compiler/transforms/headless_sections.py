@@ -1,106 +1,228 @@
 """Transform: recover sections the source gives no heading.
 
 After the overview, each district's report opens with a plain paragraph whose first words name
-the district (`浦东新区围绕…`, `崇明县以…`). No list of place names is used: a candidate is a
-plain paragraph (no bold lead-in) that starts with a two-to-four-character name ending in an
-administrative suffix (新区, 区, 县, 市, 州, 盟; up to eight characters before 自治县/州/旗),
-not followed by another name (`、`, `和`) or by an institution (`北京市科委…` is about the
-commission, not the city), and not a common word that merely ends in such a character
-(社区, 园区, 城市, 上市, 联盟 …).
-Candidates count only as a series: at least two of them between the same two top-level
-headings (a heading between every pair means the author structured that part already). Each
-gets a recovered heading at the level of the chapter's top sections, so that nesting turns it
-into a section that closes the overview.
+the district (`浦东新区围绕…`, `崇明县以…`). A candidate is a plain paragraph (no bold lead-in)
+that opens with the name of a division in the gazetteer (`compiler.transforms.gazetteer`: the
+national code list of provinces, prefectures, counties and townships, with former names), the
+most specific one when names nest (`北京市海淀区…` opens with 海淀区), not followed by another
+name (`、`, `和`) nor naming an institution of the place (`北京市统计局…`, `杭州市委…`, `深圳市长…`).
+Words that are no division (东部地区, 重点区域, 城市) are never candidates.
+
+Candidates count only as a series: the candidates between the same two real headings whose
+divisions are siblings in the gazetteer (the districts of one city, the counties of one
+province), at least two different ones. A place named in the chapter's title (or in the heading
+the series stands under) limits candidates to the divisions inside it. A place that already
+opened a member of the series continues its section (`长沙市… 望城区… 长沙市还…` is one place and
+a district inside it: no series at all).
+
+Where the recovered sections go: a series right under a heading, or one that the next heading
+of that heading's level closes, is that heading's content: its sections are one level below it
+(`### 国内城市` → `####`). A series after a heading's own paragraphs, running to the end of the
+chapter or to a higher heading, closes that heading: its sections take the level of the
+chapter's top headings, as the district reports after a chapter's overview do. A series that
+could only be placed by moving a later heading under one of its sections is not recovered.
+
+Every recovered section is a finding (`section-recovered`, info). The front matter can switch
+recovery off (`recover_sections: false`) or name the sections (`section_names: [...]`), and
+`<!-- reportc: keep -->` before a paragraph keeps it (see `compiler.transforms.overrides`).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..model.nodes import Block, Document, Heading, Paragraph, Section, Text
-from ..model.text import HAN_CLASS
 from ..model.traverse import plain_text
 from .context import PassContext
+from .gazetteer import Division, gazetteer
+from .overrides import kept, section_names, switched_on
 
-PLACE = re.compile(
-    f"^(?:([{HAN_CLASS}]{{2,8}}?)(自治县|自治州|自治旗)|([{HAN_CLASS}]{{2,4}}?)(新区|区|县|市|州|盟))"
-    f"(?=[{HAN_CLASS}“（《])"
+NOT_AFTER_NAME = set("、和与及或等同跟至到")
+# A place name followed by one of these names an institution or people of that place, not its report.
+INSTITUTIONS = (
+    "委", "局", "厅", "政府", "人民政府", "人大", "政协", "党", "纪委", "统计", "科技局", "科技委", "发改",
+    "经信", "财政", "教育", "公安", "法院", "人民法院", "检察", "人民检察", "代表", "领导", "民", "长", "场",
+    "区", "县", "级", "籍", "辖", "属", "内外", "分行", "支行", "分公司", "办",
 )
-NOT_A_NAME_START = set("各全该我此每其两几多这那某")
-NOT_IN_NAME = set("的与在对为是了等及或将把被从向以于年月")
-NOT_AFTER_NAME = set("、和与及或等区县市州")
-# A place name followed by one of these names an institution of that place, not its report.
-INSTITUTIONS = ("科委", "科技局", "科技委", "政府", "人民政府", "人大", "政协", "党委", "委员会", "发改委", "经信委")
 MIN_SERIES = 2
-# Development zones are not administrative districts: `示范区建设…` opens no district's report.
-ZONES = ("示范区", "开发区", "高新区", "实验区", "试验区", "保税区", "功能区", "集聚区", "产业区", "工业区",
-         "商务区", "核心区", "先行区", "合作区", "老城区", "自贸区")
-# Words ending in 区 or 市 that name no place: `开源社区…` does not open a district's report.
-COMMON_WORDS = set(
-    "社区 园区 市区 小区 街区 景区 片区 辖区 校区 厂区 军区 灾区 牧区 营区 展区 赛区 分区 专区 禁区 误区 盲区 "
-    "都市 城市 超市 股市 楼市 车市 上市 开市 闹市 门市 夜市 集市 菜市 县市 闭市 "
-    "联盟 同盟 加盟 结盟 神州 九州".split()
-)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A paragraph that opens with a place name: its index, name and the divisions of that name."""
+
+    index: int
+    name: str
+    divisions: tuple[Division, ...]
 
 
 def place_name(paragraph: Paragraph) -> str | None:
     """The place name a paragraph opens with, if it reads as the start of a place's report."""
+    found = _opening_place(paragraph)
+    return found[0] if found else None
+
+
+def _opening_place(paragraph: Paragraph) -> tuple[str, tuple[Division, ...]] | None:
     nodes = paragraph.children
     if not nodes or not isinstance(nodes[0], Text):
         return None
+    places = gazetteer()
     text = nodes[0].text
-    match = PLACE.match(text)
-    if not match:
+    hit = places.opening(text)
+    if hit is None:
         return None
-    stem, suffix, name = match.group(1) or match.group(3), match.group(2) or match.group(4), match.group(0)
-    if stem[0] in NOT_A_NAME_START or set(stem) & NOT_IN_NAME:
+    name, divisions = hit[0], tuple(hit[1])
+    rest = text[len(name):]
+    while True:  # 北京市海淀区…: the district, inside the city
+        inner = places.opening(rest)
+        if inner is None:
+            break
+        codes = {d.code for d in divisions}
+        nested = tuple(d for d in inner[1] if places.within(d, codes))
+        if not nested:
+            break
+        name, divisions, rest = inner[0], nested, rest[len(inner[0]):]
+    if not _opens(rest):
         return None
-    if stem[-1] + suffix[-1] in COMMON_WORDS and suffix != "新区":
-        return None
-    if text[len(name):].startswith(INSTITUTIONS):
-        return None
-    if name.endswith(ZONES):
-        return None
-    if text[len(name):len(name) + 1] in NOT_AFTER_NAME:
-        return None
-    return name
+    return name, divisions
+
+
+def _opens(rest: str) -> bool:
+    """Does the text after a place name go on as that place's report?"""
+    if not rest or rest[0] in NOT_AFTER_NAME or rest.startswith(INSTITUTIONS):
+        return False
+    first = rest[0]
+    return first in "“（《「" or "\u3400" <= first <= "\u9fff" or "\U00020000" <= first <= "\U0003134f"
 
 
 def recover_headless_sections(doc: Document, ctx: PassContext) -> Document:
-    """Give a recovered heading to each member of a series of paragraphs that open with a place name."""
+    """Give a recovered heading to each member of a series of paragraphs that open with sibling place names."""
     if any(isinstance(block, Section) for block in doc.children):
         return doc  # already nested: recovery ran before nesting
-    levels = [b.level for b in doc.children if isinstance(b, Heading) and b.level >= 2]
-    level = min(levels) if levels else 2
-    candidates: dict[int, str] = {}
-    series: dict[int, list[int]] = {}  # top-level heading index → candidate indexes after it
-    top = -1
-    current = None
-    for index, block in enumerate(doc.children):
-        if isinstance(block, Heading):
-            current = block.recovered and plain_text(block.children)
-            if block.level <= level and not block.recovered:
-                top = index
+    if not switched_on(doc, "sections"):
+        return doc
+    blocks = doc.children
+    levels = [b.level for b in blocks if isinstance(b, Heading) and b.level >= 2 and not b.recovered]
+    top = min(levels) if levels else 2
+    title_places = gazetteer().places_in(plain_text(doc.title))
+    names = section_names(doc)
+    headings: dict[int, Heading] = {}
+    bounds = [i for i, b in enumerate(blocks) if isinstance(b, Heading)]
+    starts = [0, *[i + 1 for i in bounds]]
+    ends = [*bounds, len(blocks)]
+    for start, end in zip(starts, ends):
+        before = blocks[start - 1] if start else None
+        after = blocks[end] if end < len(blocks) else None
+        if isinstance(before, Heading) and before.recovered:
+            continue  # recovery ran already
+        heading = before if isinstance(before, Heading) else None
+        limit = gazetteer().places_in(plain_text(heading.children)) if heading else []
+        members = _series(blocks, start, end, heading, limit or title_places, names, ctx)
+        if not members:
             continue
-        if isinstance(block, Paragraph):
-            name = place_name(block)
-            if name and name != current:
-                previous = doc.children[index - 1] if index else None
-                if not isinstance(previous, Heading):  # a heading already opens this report
-                    candidates[index] = name
-                    series.setdefault(top, []).append(index)
-                current = name
-    for members in series.values():
-        if len(members) < MIN_SERIES:
-            for index in members:
-                del candidates[index]
-    if not candidates:
+        level = _level(heading, after if isinstance(after, Heading) else None, members[0].index == start, top)
+        if level is None:
+            continue
+        parent = _parent_name(members, names)
+        for member in members:
+            block = blocks[member.index]
+            headings[member.index] = Heading(level, [Text(member.name)], block.line, block.blank_lines_before,
+                                             recovered=True)
+            ctx.findings.info(block.line, f"section '{member.name}' recovered: the paragraph opens with a place name, "
+                              f"one of {len(members)} {parent} in a row", length=len(member.name),
+                              code="section-recovered")
+    if not headings:
         return doc
     children: list[Block] = []
-    for index, block in enumerate(doc.children):
-        if index in candidates:
-            heading = Heading(level, [Text(candidates[index])], block.line, block.blank_lines_before, recovered=True)
-            children.append(heading)
+    for index, block in enumerate(blocks):
+        if index in headings:
+            children.append(headings[index])
         children.append(block)
     return replace(doc, children=children)
+
+
+def _series(blocks: list[Block], start: int, end: int, heading: Heading | None, limit: list[Division],
+            names: list[str] | None, ctx: PassContext) -> list[Candidate]:
+    """The members of the series between two headings: candidates whose places are siblings."""
+    candidates: list[Candidate] = []
+    for index in range(start, end):
+        block = blocks[index]
+        if not isinstance(block, Paragraph) or kept(block.line, ctx.findings):
+            continue
+        if names is not None:
+            listed = _listed_name(block, names)
+            if listed:
+                candidates.append(Candidate(index, listed, ()))
+            continue
+        found = _opening_place(block)
+        if found is None:
+            continue
+        divisions = found[1]
+        if limit:
+            inside = {d.code for d in limit}
+            divisions = tuple(d for d in divisions if gazetteer().within(d, inside))
+        if divisions:
+            candidates.append(Candidate(index, found[0], divisions))
+    if names is None:
+        candidates = _siblings(candidates)
+    members: list[Candidate] = []
+    seen: set[str] = set()
+    for candidate in candidates:
+        if candidate.name in seen:
+            continue  # the place's report goes on
+        seen.add(candidate.name)
+        if candidate.index == start and heading is not None and candidate.name in plain_text(heading.children):
+            continue  # its own heading opens it already
+        members.append(candidate)
+    return members if len(members) >= MIN_SERIES else []
+
+
+def _listed_name(paragraph: Paragraph, names: list[str]) -> str | None:
+    first = paragraph.children[0] if paragraph.children else None
+    if not isinstance(first, Text):
+        return None
+    for name in sorted(names, key=len, reverse=True):
+        if first.text.startswith(name) and _opens(first.text[len(name):]):
+            return name
+    return None
+
+
+def _siblings(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates whose places share the parent most of them share (one division each)."""
+    votes: dict[str, set[str]] = {}
+    first: dict[str, int] = {}
+    for candidate in candidates:
+        for division in candidate.divisions:
+            votes.setdefault(division.parent, set()).add(candidate.name)
+            first.setdefault(division.parent, candidate.index)
+    if not votes:
+        return []
+    parent = max(votes, key=lambda code: (len(votes[code]), -first[code]))
+    if len(votes[parent]) < MIN_SERIES:
+        return []
+    return [replace(c, divisions=tuple(d for d in c.divisions if d.parent == parent))
+            for c in candidates if any(d.parent == parent for d in c.divisions)]
+
+
+def _level(heading: Heading | None, following: Heading | None, right_under: bool, top: int) -> int | None:
+    """The level of the series' sections, or None when no level keeps every later heading's parent."""
+    if heading is not None and (right_under or (following is not None and following.level == heading.level)):
+        level = heading.level + 1  # the heading's content
+    else:
+        level = top  # closes the heading: a top section of the chapter
+        if heading is not None and following is not None and following.level > level:
+            level = following.level
+        if heading is not None and level > heading.level + 1:
+            return None
+    if following is not None and following.level > level:
+        return None  # the next heading would move under the last recovered section
+    return level
+
+
+def _parent_name(members: list[Candidate], names: list[str] | None) -> str:
+    """How the findings call the series: `divisions of 上海市`, or `names in section_names`."""
+    if names is not None:
+        return "names in section_names"
+    parent = members[0].divisions[0].parent
+    division = gazetteer().by_code.get(parent)
+    return f"divisions of {division.name}" if division else "provinces"

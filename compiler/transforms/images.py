@@ -33,7 +33,8 @@ def check_images(doc: Document, ctx: PassContext) -> Document:
                 shown = image.src if len(image.src) <= 60 else image.src[:57] + "..."
                 where = ctx.findings.locate(found.line, re.compile(re.escape(image.src[:200])))
                 ctx.findings.warning(where[0], f"image '{shown}' is not shown ({outcome.reason}); "
-                                               f"its alt text stands in its place", where[1], length=where[2])
+                                               f"its alt text stands in its place", where[1], length=where[2],
+                                     code="image-not-shown")
     if not decided:
         return doc
     return map_runs(doc, lambda run: _replace(run, decided))

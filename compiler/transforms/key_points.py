@@ -1,4 +1,7 @@
-"""Transform: the bullet list right under the chapter title becomes the key-points block (本章要点)."""
+"""Transform: the bullet list right under the chapter title becomes the key-points block (本章要点).
+
+A finding (`key-points`, info) says so at the list's line.
+"""
 
 from __future__ import annotations
 
@@ -22,4 +25,6 @@ def make_key_points(doc: Document, ctx: PassContext) -> Document:
             return doc  # a nested or multi-paragraph list is content, not key points
         items.append(paragraphs[0].children)
     key_points = KeyPoints(items, first.line, first.blank_lines_before)
+    ctx.findings.info(first.line, f"the list under the chapter title is read as its key points (本章要点, "
+                      f"{len(items)} items)", code="key-points")
     return replace(doc, children=[key_points, *doc.children[1:]])

@@ -47,7 +47,8 @@ def replace_look_alikes(doc: Document, ctx: PassContext) -> Document:
         pairs = ", ".join(f"{char}→{unified_equivalent(char)}" for char in dict.fromkeys(char for _, char in chars))
         plural = "s" if len(chars) > 1 else ""
         ctx.findings.warning(line, f"{len(chars)} look-alike character{plural} replaced by the unified "
-                                   f"one{plural}: {pairs}", min(columns) if columns else None)
+                                   f"one{plural}: {pairs}", min(columns) if columns else None,
+                             code="look-alikes-replaced")
     return map_runs(doc, lambda nodes: map_leaves(nodes, _unify_leaf))
 
 

@@ -2,7 +2,8 @@
 
 `2010年,上海` → `2010年，上海`, `示范县(市)` → `示范县（市）`. A mark turns full-width only when
 a Han character stands beside it (spaces between are dropped); numbers (`1,000`, `7.87`,
-`99.1%`), times (`10:30`), Latin text and URLs stay as they are.
+`99.1%`), times (`10:30`), Latin text and URLs stay as they are. Each block whose marks changed
+is one finding at its first line (`punctuation-widened`, info), with the count.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 
 from ..model.nodes import Document, Inline
 from ..model.text import CJK_SYMBOLS_CLASS, HAN_CLASS, is_han
-from ..model.traverse import map_runs, replace_texts, texts_in_context
+from ..model.traverse import iter_runs, map_runs, plain_text, replace_texts, texts_in_context
 from .context import PassContext
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
@@ -22,7 +23,24 @@ SPACES = " \t"
 
 def full_width_punctuation(doc: Document, ctx: PassContext) -> Document:
     """ASCII punctuation beside Han characters becomes full-width, in every run of the tree."""
-    return map_runs(doc, _fix_run)
+    fixed: dict[int, list[Inline]] = {}
+    widened: dict[int, int] = {}
+    for found in iter_runs(doc):
+        if id(found.nodes) in fixed:
+            continue
+        after = fixed[id(found.nodes)] = _fix_run(found.nodes)
+        count = _ascii_marks(plain_text(found.nodes)) - _ascii_marks(plain_text(after))
+        if count > 0:
+            widened[found.line] = widened.get(found.line, 0) + count
+    for line, count in sorted(widened.items()):
+        plural = "s" if count > 1 else ""
+        ctx.findings.info(line, f"{count} ASCII punctuation mark{plural} beside Chinese made full-width",
+                          code="punctuation-widened")
+    return map_runs(doc, lambda nodes: fixed[id(nodes)] if id(nodes) in fixed else _fix_run(nodes))
+
+
+def _ascii_marks(text: str) -> int:
+    return sum(text.count(mark) for mark in FULL_WIDTH)
 
 
 def _fix_run(nodes: list[Inline]) -> list[Inline]:

@@ -78,7 +78,7 @@ def detect_script(doc: Document, ctx: PassContext) -> Document:
     language = evidence.language
     if language == TRADITIONAL or (evidence.traditional and not evidence.clearly_simplified):
         ctx.findings.info(doc.title_line or 1, f"no 'lang' in the front matter: {_what(evidence)}; "
-                                               f"taken as {language} (a front matter 'lang:' decides)")
+                                               f"taken as {language} (a front matter 'lang:' decides)", code="script-guessed")
     return doc if doc.language == language else replace(doc, language=language)
 
 

@@ -17,7 +17,7 @@ from compiler.model.traverse import plain_text
 from compiler.diagnostics import Findings
 from compiler.transforms.callouts import make_callouts
 
-from helpers import apply, kinds, messages, read_apply, sample_before
+from helpers import apply, codes, kinds, messages, problems, read_apply, sample_before
 
 LEAD = "# T\n\n上海开头。\n"
 NO_TITLE = "sidebar box without a title: set its title in bold at its start"
@@ -33,7 +33,7 @@ def test_bold_title_after_three_blank_lines_becomes_a_callout():
         t.Paragraph([t.Text("上海开头。")], 3, 1),
         t.Callout([t.Text("上海市云计算产业基地")], [t.Text("8月17日，揭牌。")], 7, 3),
     ]
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_bold_title_directly_followed_by_text_becomes_a_callout():
@@ -56,7 +56,7 @@ def test_unbolded_title_is_the_words_before_the_first_space():
     assert doc.children[1] == t.Callout(
         [t.Text("现代服务业科技支撑创新平台")], [t.Text("静安区大胆实践以科技支撑引领服务经济发展的模式。")], 7, 3
     )
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_unbolded_title_may_end_at_an_ideographic_space():
@@ -76,7 +76,7 @@ def test_two_blank_lines_do_not_make_a_callout():
     assert kinds(doc.children) == ["Paragraph", "Paragraph"]
     assert doc.children[1].blank_lines_before == 2
     assert isinstance(doc.children[1].children[0], t.Strong)
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_one_blank_line_and_a_space_only_line_do_not_make_a_callout():
@@ -87,32 +87,49 @@ def test_one_blank_line_and_a_space_only_line_do_not_make_a_callout():
 def test_first_block_after_the_title_is_never_a_callout():
     doc, findings = callouts_of("# T\n\n\n\n**标题** 正文\n")
     assert kinds(doc.children) == ["Paragraph"]
+    assert problems(findings) == []
+
+
+def test_untitled_paragraph_after_a_gap_that_cuts_no_sentence_stays_a_paragraph():
+    doc, findings = callouts_of(LEAD + "\n\n\n8月17日，揭牌仪式在市北举行。\n")
+    assert doc.children[1] == t.Paragraph([t.Text("8月17日，揭牌仪式在市北举行。")], 7, 3)
     assert findings.items == []
 
 
-def test_sidebar_without_a_title_keeps_its_text_and_warns_at_its_line():
-    doc, findings = callouts_of(LEAD + "\n\n\n8月17日，揭牌仪式在市北举行。\n")
+def test_untitled_box_that_interrupts_a_sentence_is_a_callout_and_warns_at_its_line():
+    doc, findings = callouts_of("# T\n\n政策享受有效期内的\n\n\n\n8月17日，揭牌仪式在市北举行。\n\n高新技术。\n")
     assert doc.children[1] == t.Callout([], [t.Text("8月17日，揭牌仪式在市北举行。")], 7, 3)
-    assert messages(findings) == [(7, "warning", NO_TITLE)]
+    assert messages(findings)[0] == (7, "warning", NO_TITLE)
+    assert codes(findings) == [(7, "callout-untitled"), (7, "callout-recovered")]
 
 
 def test_text_before_the_first_space_with_a_comma_is_not_a_title():
     doc, findings = callouts_of(LEAD + "\n\n\n现代服务业，科技 支撑创新平台。\n")
-    assert doc.children[1] == t.Callout([], [t.Text("现代服务业，科技 支撑创新平台。")], 7, 3)
-    assert messages(findings) == [(7, "warning", NO_TITLE)]
+    assert doc.children[1] == t.Paragraph([t.Text("现代服务业，科技 支撑创新平台。")], 7, 3)
+    assert findings.items == []
 
 
 def test_run_longer_than_forty_characters_before_the_first_space_is_not_a_title():
     prose = "甲" * 41
     doc, findings = callouts_of(LEAD + f"\n\n\n{prose} 乙。\n")
-    assert doc.children[1].title == []
-    assert messages(findings) == [(7, "warning", NO_TITLE)]
+    assert kinds(doc.children) == ["Paragraph", "Paragraph"]
 
 
-def test_paragraph_entirely_bold_has_no_body_to_title_and_warns():
+def test_paragraph_entirely_bold_has_no_body_to_title_and_stays_a_paragraph():
     doc, findings = callouts_of(LEAD + "\n\n\n**全部加粗的一段**\n")
-    assert doc.children[1] == t.Callout([], [t.Strong([t.Text("全部加粗的一段")])], 7, 3)
-    assert messages(findings) == [(7, "warning", NO_TITLE)]
+    assert doc.children[1] == t.Paragraph([t.Strong([t.Text("全部加粗的一段")])], 7, 3)
+    assert findings.items == []
+
+
+def test_bold_lead_in_ending_a_sentence_is_no_title():
+    doc, _ = callouts_of(LEAD + "\n\n\n**推进企业自主创新。**入选2010年度。\n")
+    assert kinds(doc.children) == ["Paragraph", "Paragraph"]
+
+
+def test_each_callout_is_an_info_finding_with_its_code():
+    doc, findings = callouts_of(LEAD + "\n\n\n**框一** 甲。\n")
+    assert [(f.line, f.level, f.code) for f in findings.items] == [(7, "info", "callout-recovered")]
+    assert "sidebar '框一' recovered from the 3 blank lines before it" in findings.items[0].message
 
 
 def test_consecutive_sidebars_each_become_a_callout():
@@ -131,7 +148,7 @@ def test_paragraph_after_a_callout_with_one_blank_line_stays_a_paragraph():
 def test_list_or_heading_after_three_blank_lines_is_not_a_callout():
     doc, findings = callouts_of(LEAD + "\n\n\n- 列表\n\n\n\n## 标题\n")
     assert kinds(doc.children) == ["Paragraph", "BulletList", "Heading"]
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_sidebars_inside_sections_are_not_looked_for():
@@ -173,7 +190,7 @@ def test_sample_callout_bodies_do_not_start_with_a_space():
         assert not plain_text(callout.children)[0].isspace(), callout.line
 
 
-def test_sample_gives_no_findings():
+def test_sample_gives_one_callout_finding_per_sidebar_and_nothing_else():
     findings = Findings("sample.txt")
     apply(sample_before(make_callouts), make_callouts, findings=findings)
-    assert findings.items == []
+    assert [f.code for f in findings.items] == ["callout-recovered"] * 18

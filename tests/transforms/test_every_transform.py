@@ -36,7 +36,7 @@ SMALL_CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
     "traditional": (("detect_script",), "# 臺灣科技發展\n\n這是繁體書寫的區縣科技創新發展報告。\n"),
     "empty headings": (("drop_empty_headings",), "# T\n\n###\n\n正文。\n\n## \u3000\n\n## ![](a.png)\n"),
     "sidebar": (("make_callouts",), "# T\n\n上海开头。\n\n\n\n**框题** 框内文字。\n\n正文。\n"),
-    "untitled sidebar": (("make_callouts",), "# T\n\n上海开头。\n\n\n\n框内文字没有标题。\n"),
+    "untitled sidebar": (("make_callouts",), "# T\n\n政策享受有效期内的\n\n\n\n框内文字没有标题。\n\n高新技术。\n"),
     "split paragraph": (("rejoin_split_paragraphs",),
                         "# T\n\n政策享受有效期内的\n\n\n\n**框题** 框内文字。\n\n高新技术成果转化项目270项。\n"),
     "key points": (("make_key_points",), "# T\n\n- 要点一\n- **要点**二\n\n正文。\n"),

@@ -62,10 +62,24 @@ def test_normalise_twice_equals_once():
 
 def test_normalise_gives_the_sample_findings():
     _, findings = normalised_sample()
-    assert sorted(messages(findings)) == [
+    shown = sorted(m for m, f in zip(messages(findings), findings.items) if f.code in ("english-word", "paragraph-rejoined"))
+    assert shown == [
         (118, "warning", "English word 'and' inside Chinese prose (功能布局 and 空间布局): should it be Chinese?"),
-        (234, "info", "paragraph split by a sidebar rejoined with line 228"),
+        (234, "warning", "paragraph split by a sidebar rejoined with line 228: '…1家，政策享受有效期内的' + "
+                         "'高新技术成果转化项目27…'; put `<!-- reportc: keep -->` before it to keep them apart"),
     ]
+    problems = [(f.line, f.level, f.code) for f in findings.items if f.code != "punctuation-widened"]
+    recovered = [(line, level, code) for line, level, code in problems if code.endswith("-recovered")]
+    assert [line for line, _, code in recovered if code == "section-recovered"] == [
+        35, 49, 63, 78, 90, 102, 116, 128, 142, 156, 168, 180, 194, 210, 224, 240, 254, 266]
+    assert [line for line, _, code in recovered if code == "callout-recovered"] == [
+        47, 61, 71, 86, 100, 114, 124, 136, 154, 166, 176, 186, 208, 222, 232, 250, 262, 274]
+    assert {level for _, level, _ in recovered} == {"info"}
+    assert sorted(p for p in problems if not p[2].endswith("-recovered")) == [
+        (5, "info", "key-points"), (118, "warning", "english-word"), (234, "warning", "paragraph-rejoined")]
+    assert findings.recovery_summary() == "recovered 18 sections, 18 callouts, 1 rejoined paragraph"
+    widened = [f for f in findings.items if f.code == "punctuation-widened"]
+    assert widened and all(f.level == "info" and " ASCII punctuation mark" in f.message for f in widened)
 
 
 def test_normalise_does_not_mutate_the_reader_output():

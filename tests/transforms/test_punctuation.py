@@ -19,13 +19,13 @@ from compiler.model.dump import dump
 from compiler.model.traverse import plain_text
 from compiler.transforms.punctuation import fix_punctuation, full_width_punctuation
 
-from helpers import apply, read_apply, sample_before
+from helpers import apply, problems, read_apply, sample_before
 
 
 def fixed(body: str) -> list[t.Inline]:
     """The inline nodes of the one paragraph `body` reads as, after the pass."""
     doc, findings = read_apply("# T\n\n" + body + "\n", full_width_punctuation)
-    assert findings.items == []
+    assert problems(findings) == []
     assert len(doc.children) == 1
     return doc.children[0].children
 

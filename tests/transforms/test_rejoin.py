@@ -20,7 +20,7 @@ from compiler.diagnostics import Findings
 from compiler.transforms.callouts import make_callouts
 from compiler.transforms.rejoin import rejoin_split_paragraphs
 
-from helpers import apply, kinds, messages, read_apply, sample_before
+from helpers import apply, kinds, messages, problems, read_apply, sample_before
 
 BOX = "\n\n\n\n**框题** 框内文字。\n\n"
 CALLOUT = t.Callout([t.Text("框题")], [t.Text("框内文字。")], 7, 3)
@@ -29,8 +29,13 @@ CALLOUT = t.Callout([t.Text("框题")], [t.Text("框内文字。")], 7, 3)
 def rejoin(body: str):
     """Read `# T` + body, make callouts, then rejoin (the pass under test)."""
     doc, findings = read_apply("# T\n\n" + body, make_callouts)
-    assert findings.items == []
+    assert problems(findings) == []
     return apply(doc, rejoin_split_paragraphs, findings=findings), findings
+
+
+def rejoins(findings: Findings) -> list[tuple[int, str, str]]:
+    """(line, level, message up to the halves) of each rejoin finding."""
+    return [(f.line, f.level, f.message.split(":")[0]) for f in findings.items if f.code == "paragraph-rejoined"]
 
 
 def paragraph_count(doc: t.Document) -> int:
@@ -43,7 +48,7 @@ def test_paragraph_split_by_a_sidebar_is_joined_and_the_callout_follows_it():
         t.Paragraph([t.Text("政策享受有效期内的高新技术成果转化项目270项。")], 3, 1),
         CALLOUT,
     ]
-    assert messages(findings) == [(9, "info", "paragraph split by a sidebar rejoined with line 3")]
+    assert rejoins(findings) == [(9, "warning", "paragraph split by a sidebar rejoined with line 3")]
 
 
 def test_joined_paragraph_keeps_the_first_part_line_and_blank_lines():
@@ -51,7 +56,7 @@ def test_joined_paragraph_keeps_the_first_part_line_and_blank_lines():
     assert kinds(doc.children) == ["Paragraph", "Paragraph", "Callout"]
     joined = doc.children[1]
     assert (joined.line, joined.blank_lines_before) == (5, 1)
-    assert messages(findings) == [(11, "info", "paragraph split by a sidebar rejoined with line 5")]
+    assert rejoins(findings) == [(11, "warning", "paragraph split by a sidebar rejoined with line 5")]
 
 
 def test_bold_lead_in_of_the_first_part_is_kept_when_joined():
@@ -67,14 +72,14 @@ def test_paragraph_split_by_two_sidebars_is_joined_and_both_follow_in_order():
     assert kinds(doc.children) == ["Paragraph", "Callout", "Callout"]
     assert plain_text(doc.children[0].children) == "政策享受有效期内的高新技术270项。"
     assert [c.line for c in doc.children[1:]] == [7, 11]
-    assert messages(findings) == [(13, "info", "paragraph split by a sidebar rejoined with line 3")]
+    assert rejoins(findings) == [(13, "warning", "paragraph split by a sidebar rejoined with line 3")]
 
 
 def test_paragraph_cut_by_two_sidebars_at_two_page_breaks_is_joined_across_both():
     doc, findings = rejoin("政策享受有效期内的" + BOX + "高新技术成果" + BOX.replace("框题", "框题二") + "转化项目270项。\n")
     assert kinds(doc.children) == ["Paragraph", "Callout", "Callout"]
     assert plain_text(doc.children[0].children) == "政策享受有效期内的高新技术成果转化项目270项。"
-    assert [m[2] for m in messages(findings)] == ["paragraph split by a sidebar rejoined with line 3"] * 2
+    assert [m[2] for m in rejoins(findings)] == ["paragraph split by a sidebar rejoined with line 3"] * 2
 
 
 def test_a_paragraph_after_the_moved_sidebar_is_not_joined_on_a_second_run():
@@ -85,7 +90,7 @@ def test_a_paragraph_after_the_moved_sidebar_is_not_joined_on_a_second_run():
     assert kinds(doc.children) == ["Paragraph", "Callout", "Paragraph"]
     again = apply(doc, rejoin_split_paragraphs, findings=findings)
     assert again.children == doc.children
-    assert len(findings.items) == 1
+    assert len(rejoins(findings)) == 1
 
 
 @pytest.mark.parametrize("end", ["。", "！", "？", "；", "：", "”", "）", "》", "…", "."])
@@ -93,7 +98,7 @@ def test_first_part_ending_its_sentence_is_not_joined(end):
     doc, findings = rejoin(f"政策享受有效期内{end}" + BOX + "高新技术成果转化项目270项。\n")
     assert kinds(doc.children) == ["Paragraph", "Callout", "Paragraph"]
     assert [b.line for b in doc.children] == [3, 7, 9]
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_tail_starting_with_bold_is_not_joined():
@@ -101,25 +106,25 @@ def test_tail_starting_with_bold_is_not_joined():
     assert kinds(doc.children) == ["Paragraph", "Callout", "Paragraph"]
     assert plain_text(doc.children[0].children) == "政策享受有效期内的"
     assert isinstance(doc.children[2].children[0], t.Strong)
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_paragraphs_without_a_callout_between_are_not_joined():
     doc, findings = rejoin("政策享受有效期内的\n\n高新技术成果转化项目270项。\n")
     assert paragraph_count(doc) == 2
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_list_after_the_callout_is_not_joined():
     doc, findings = rejoin("政策享受有效期内的" + BOX + "- 列表项\n")
     assert kinds(doc.children) == ["Paragraph", "Callout", "BulletList"]
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_callout_at_the_end_of_the_chapter_joins_nothing():
     doc, findings = rejoin("政策享受有效期内的" + BOX)
     assert kinds(doc.children) == ["Paragraph", "Callout"]
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_heading_before_the_callout_is_not_joined():
@@ -139,7 +144,7 @@ def test_sample_songjiang_paragraph_is_rejoined_with_the_sidebar_after_it():
     assert isinstance(callout, t.Callout) and callout.line == 232
     assert following.line == 236
     assert not any(b.line == 234 for b in out.children)
-    assert messages(findings) == [(234, "info", "paragraph split by a sidebar rejoined with line 228")]
+    assert rejoins(findings) == [(234, "warning", "paragraph split by a sidebar rejoined with line 228")]
 
 
 def test_sample_only_one_paragraph_is_rejoined():
@@ -153,7 +158,7 @@ def test_does_nothing_before_callouts_are_made():
     doc, findings = read_apply("# T\n\n政策享受有效期内的" + BOX + "高新技术。\n")
     out = apply(doc, rejoin_split_paragraphs, findings=findings)
     assert out == doc
-    assert findings.items == []
+    assert problems(findings) == []
 
 
 def test_pipeline_runs_rejoin_after_callouts_and_before_section_recovery():
