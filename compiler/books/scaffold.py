@@ -36,7 +36,10 @@ def new_book(name: str, parent: Path = Path(".")) -> Path:
     if folder.exists():
         raise ReportError(f"{folder}: already exists", EXIT_USAGE)
     (folder / "chapters").mkdir(parents=True)
-    (folder / "book.toml").write_text(_BOOK_TOML.format(name=name), encoding="utf-8")
+    # the title is the folder's own name: `reportc new ../books/annual` makes a book titled "annual"
+    title = folder.resolve().name
+    (folder / "book.toml").write_text(_BOOK_TOML.format(name=title.replace("\\", "\\\\").replace('"', '\\"')),
+                                      encoding="utf-8")
     for file_name, text in _CHAPTERS.items():
         (folder / "chapters" / file_name).write_text(text, encoding="utf-8")
     return folder / "book.toml"

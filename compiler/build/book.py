@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -18,11 +19,13 @@ from ..books.config import Book, check_options, load_book
 from ..diagnostics import EXIT_USAGE, Findings, ReportError
 from ..writers.templates import Layout, layout_folder, load_layout
 from . import interrupts
+from . import cache
 from .cache import tools_key
 from .chapter import (
-    Compiled, allowed_roots, build_date, cache_options, compile_source, image_files, stop_on_findings,
-    up_to_date_or_build,
+    Compiled, allowed_roots, build_date, cache_options, compile_source, image_files, named_image_files,
+    stop_on_findings, up_to_date_or_build,
 )
+from .lock import folder_locked
 from .options import BuildOptions, BuildResult, default_jobs
 from .outputs import StagedOutputs, output_folder
 from .progress import Progress
@@ -39,14 +42,18 @@ def build_book(path: str | Path, outdir: str | Path = "build", options: BuildOpt
     options = options if options is not None else BuildOptions()
     run = progress if progress is not None else Progress()
     with interrupts.raising_on_signals():
+        book_digest = cache.file_digest(Path(path))  # as it is about to be read, for the up-to-date key
         book = _configured(load_book(path), options)
         out = Path(outdir)
         key_options = cache_options(book.path, options, layout=book.layout, pdf_variant=book.pdf_variant,
                                     script=book.script, opencc=book.opencc)
         # the edition's texts (OpenCC for a Traditional one) only when it is built, not to find
         # it up to date; edition.json records book.toml's own
-        return up_to_date_or_build(book.path, out, options, layout_folder(book.layout), key_options,
-                                   lambda: _build_book(book, out, options, run))
+        def build_it(inputs: cache.Inputs) -> BuildResult:
+            inputs.files.setdefault(str(book.path), book_digest)
+            return _build_book(book, out, options, run, inputs)
+
+        return up_to_date_or_build(book.path, out, options, layout_folder(book.layout), key_options, build_it, run)
 
 
 def _configured(book: Book, options: BuildOptions) -> Book:
@@ -58,7 +65,8 @@ def _configured(book: Book, options: BuildOptions) -> Book:
     return book
 
 
-def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Progress) -> BuildResult:
+def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Progress,
+                inputs: cache.Inputs) -> BuildResult:
     """Build the book as book.toml has it (`written`, which edition.json records) and prints it."""
     # imported here: a book found up to date needs neither the stages nor OpenCC
     from ..books.chapters import chapter_of_book, rebase_images
@@ -72,7 +80,8 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
     layout = load_layout(book.layout)
     if "book" not in layout.config:
         raise ReportError(f"layout '{book.layout}' has no [book] template", EXIT_USAGE)
-    date = build_date([book.path, *book.chapters])
+    date = build_date([book.path, *book.chapters], inputs)
+    inputs.add(book.chapters)  # hashed before they are read
     compiled = [compile_source(chapter, progress) for chapter in book.chapters]
     for chapter in compiled:
         stop_on_findings(chapter.findings, strict=options.strict, check_hint="run 'reportc check' on the chapter")
@@ -83,8 +92,10 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
     for chapter in compiled:
         findings.items.extend(chapter.findings.items)
     images = [image_files(c.doc, c.source.path.parent) for c in compiled]
-    result = BuildResult(findings=findings, inputs=[book.path, *book.chapters, *(f for own in images for f in own)],
-                         chapters=len(docs))
+    named = [f for c in compiled for f in named_image_files(c.doc, c.source.path.parent)]
+    result = BuildResult(findings=findings, inputs=[book.path, *book.chapters, *(f for own in images for f in own),
+                                                    *named], chapters=len(docs))
+    inputs.add(result.inputs)
     stem = book.path.stem
     with StagedOutputs(output_folder(outdir)) as outputs:
         with progress.phase("paginate"):
@@ -146,6 +157,12 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
                 pages, target, identifier=identifier, variant=book.pdf_variant, date=date, attachments=attachments,
                 roman_pages=roman_pages))
     store = PartsFolder.for_book(book.path, outdir, tools_key(layout.folder)) if options.reuse_parts else None
+    if store is not None:
+        # the parts are this build's until its outputs are written: no other build removes them
+        folder, held = store.folder, ExitStack()
+        held.enter_context(folder_locked(folder, timeout=options.lock_timeout, waiting=lambda: progress.print(
+            f"reportc: waiting: another reportc build is using {folder}")))
+        outputs.on_exit(held.close)
     if store is None:
         scratch = Path(tempfile.mkdtemp(prefix="reportc-parts-"))
         outputs.on_exit(lambda: shutil.rmtree(scratch, ignore_errors=True))

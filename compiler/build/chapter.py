@@ -9,6 +9,7 @@ build runs are imported when it runs them, so that finding a build up to date st
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +22,7 @@ from ..model.traverse import iter_blocks
 from ..readers.source import SourceText, read_source
 from ..resources import FONTS_DIR
 from ..writers.templates import Layout, layout_folder, load_layout
-from . import cache, interrupts
+from . import cache, interrupts, lock
 from .options import BuildOptions, BuildResult
 from .outputs import StagedOutputs, output_folder
 from .progress import Progress
@@ -75,6 +76,22 @@ def image_files(doc: Document, folder: Path) -> list[Path]:
     return sorted({folder / unquote(image.file) for image in shown_images(doc) if not image.file.startswith("data:")})
 
 
+def named_image_files(doc: Document, folder: Path) -> list[Path]:
+    """The image files the document names but does not show (missing ones, say): an input all
+    the same, since the image appearing changes the outputs. Only a plain relative path within
+    the folder can appear; a URL or a path outside is refused whatever lies there."""
+    from ..model.nodes import Image
+    from ..model.traverse import iter_inlines
+
+    named = set()
+    for image in iter_inlines(doc):
+        if isinstance(image, Image) and not image.file and image.src and ":" not in image.src:
+            path = Path(unquote(image.src.split("#")[0].split("?")[0]))
+            if not path.is_absolute() and ".." not in path.parts:
+                named.add(folder / path)
+    return sorted(named)
+
+
 def data_files(doc: Document, folder: Path) -> list[Path]:
     """The data files the document's tables were read from (`table` blocks' CSV files): a build
     depends on them as on its images, so a changed CSV makes the chapter's build stale."""
@@ -82,15 +99,19 @@ def data_files(doc: Document, folder: Path) -> list[Path]:
                    if isinstance(block, Table) and block.data_file})
 
 
-def build_date(sources: list[Path]) -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest source file's time."""
+def build_date(sources: list[Path], inputs: cache.Inputs | None = None) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest source file's time
+    (which `inputs`, the up-to-date key, then holds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
         except ValueError:
             raise ReportError(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds", EXIT_USAGE) from None
-    return datetime.fromtimestamp(int(max(path.stat().st_mtime for path in sources)), tz=timezone.utc)
+    seconds = cache.newest_mtime(sources)
+    if inputs is not None:
+        inputs.dated(sources, seconds)
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
 
 
 def allowed_roots(layout: Layout, source_dirs: Sequence[Path]) -> list[Path]:
@@ -105,16 +126,32 @@ def cache_options(source: Path, options: BuildOptions, **settings: Any) -> dict[
 
 
 def up_to_date_or_build(source: Path, outdir: Path, options: BuildOptions, layout_dir: Path,
-                        key_options: dict[str, Any], run: Callable[[], BuildResult]) -> BuildResult:
+                        key_options: dict[str, Any], run: Callable[[cache.Inputs], BuildResult],
+                        progress: Progress | None = None) -> BuildResult:
     """The last build's outputs when nothing they depend on changed (and `options` allow their
-    reuse); otherwise `run()`, recorded for the next time."""
-    if options.reuse_outputs:
-        fresh = cache.fresh(outdir, source.name, layout_dir, key_options)
-        if fresh is not None:
-            return BuildResult(outputs=fresh[0], inputs=fresh[1], up_to_date=True)
-    result = run()
-    cache.record(outdir, source.name, result.inputs, layout_dir, key_options, result.outputs)
-    return result
+    reuse); otherwise `run(inputs)`, which hashes its inputs into `inputs` as it reads them,
+    recorded for the next time. One build at a time per output folder (`lock`); an output folder
+    made for a build that fails is removed again."""
+    made = not outdir.is_dir()
+    folder = output_folder(outdir)
+    waiting = (progress or Progress()).print
+    try:
+        with lock.folder_locked(folder, timeout=options.lock_timeout,
+                                waiting=lambda: waiting(f"reportc: waiting: another reportc build is writing {folder}")):
+            if options.reuse_outputs:
+                fresh = cache.fresh(outdir, source.name, layout_dir, key_options)
+                if fresh is not None:
+                    return BuildResult(outputs=fresh[0], inputs=fresh[1], up_to_date=True)
+            inputs = cache.Inputs(layout_dir, key_options)
+            result = run(inputs)
+            inputs.add(result.inputs)  # any the build did not hash as it read them
+            cache.record(outdir, source.name, inputs, result.outputs)
+            return result
+    except BaseException:
+        if made:
+            with suppress(OSError):
+                folder.rmdir()  # only if the failed build left it empty
+        raise
 
 
 def build(path: str | Path, outdir: str | Path = "build", options: BuildOptions | None = None, *,
@@ -132,18 +169,21 @@ def build(path: str | Path, outdir: str | Path = "build", options: BuildOptions 
         layout_dir = layout_folder(options.layout)
         key_options = cache_options(source, options, layout=options.layout)
         return up_to_date_or_build(source, out, options, layout_dir, key_options,
-                                   lambda: _build(source, out, options, run))
+                                   lambda inputs: _build(source, out, options, run, inputs), run)
 
 
-def _build(path: Path, outdir: Path, options: BuildOptions, progress: Progress) -> BuildResult:
+def _build(path: Path, outdir: Path, options: BuildOptions, progress: Progress, inputs: cache.Inputs) -> BuildResult:
     layout = load_layout(options.layout)
+    inputs.add([path])  # hashed before it is read: a save from now on makes the next build rebuild
     compiled = compile_source(path, progress)
     stop_on_findings(compiled.findings, strict=options.strict, check_hint="run 'reportc check' for all findings")
     source, doc = compiled.source, compiled.doc
-    date = build_date([source.path])
+    date = build_date([source.path], inputs)
     folder = source.path.parent
     result = BuildResult(findings=compiled.findings,
-                         inputs=[source.path, *image_files(doc, folder), *data_files(doc, folder)])
+                         inputs=[source.path, *image_files(doc, folder), *data_files(doc, folder),
+                                 *named_image_files(doc, folder)])
+    inputs.add(result.inputs)
     with StagedOutputs(output_folder(outdir)) as outputs:
         _render(doc, source, layout, options, outputs, result, date=date, progress=progress)
         result.outputs = outputs.commit()

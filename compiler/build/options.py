@@ -32,6 +32,7 @@ class BuildOptions:
     paginate_apart: Optional[bool] = None  # a book's chapters one by one (None: as its layout says)
     reuse_outputs: bool = True  # nothing changed since the last build into the folder: keep its outputs
     reuse_parts: bool = True  # a book's chapters paginated by an earlier build, unchanged: reuse them
+    lock_timeout: Optional[float] = None  # seconds to wait for another build into the folder (None: as long as it runs)
 
 
 @dataclass

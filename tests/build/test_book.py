@@ -240,3 +240,11 @@ def test_new_scaffolds_a_book_that_builds_as_it_is(tmp_path):
     assert (tmp_path / "out" / "book.pdf").is_file() and (tmp_path / "out" / "book.epub").is_file()
     again = reportc("new", "示例年鉴", cwd=tmp_path)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_new_titles_the_book_with_its_folders_name_not_the_path(tmp_path):
+    (tmp_path / "work").mkdir()
+    result = reportc("new", "../books/annual", cwd=tmp_path / "work")
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "books" / "annual" / "book.toml").read_text(encoding="utf-8")
+    assert 'title = "annual"' in text and "../" not in text
