@@ -194,3 +194,50 @@ def test_sample_gives_one_callout_finding_per_sidebar_and_nothing_else():
     findings = Findings("sample.txt")
     apply(sample_before(make_callouts), make_callouts, findings=findings)
     assert [f.code for f in findings.items] == ["callout-recovered"] * 18
+
+
+# ---------------------------------------------------------------- issue 13: spacing relative to the file
+
+
+def test_double_spaced_crlf_export_has_no_sidebars(tmp_path):
+    """`\\r\\r\\n` line ends (a double-spaced export) put three blank lines between all paragraphs:
+    measured against the file's own spacing, none of them is a sidebar; a real sidebar there
+    (seven blank lines, and a title) still is."""
+    from compiler.readers.markdown import read_document
+    from compiler.readers.source import read_source
+
+    lines = ["# 第一章 概况", "", "上海市科技工作取得新进展。", "", "全年专利授权增长。", "", "科技投入持续增加。", "",
+             "企业创新能力提升。", "", "人才队伍不断壮大。", "", "", "", "**云计算产业基地** 8月17日，揭牌。", "",
+             "区域合作深入推进。"]
+    path = tmp_path / "double.txt"
+    path.write_bytes("\r\r\n".join(lines).encode("utf-8") + b"\r\r\n")
+    source = read_source(path)
+    findings = Findings(source.name)
+    doc = read_document(source, findings)
+    gaps = [b.blank_lines_before for b in doc.children]
+    assert gaps[1:5] == [3, 3, 3, 3] and 7 in gaps
+    out = apply(doc, make_callouts, findings=findings)
+    assert kinds(out.children).count("Callout") == 1
+    assert plain_text(next(b for b in out.children if isinstance(b, t.Callout)).title) == "云计算产业基地"
+
+
+def test_a_file_with_three_blank_lines_between_all_paragraphs_has_no_sidebars():
+    doc, findings = callouts_of("# T\n\n" + "\n\n\n\n".join(["甲。", "**乙** 乙文。", "丙。", "丁 戊。", "己。"]) + "\n")
+    assert "Callout" not in kinds(doc.children)
+    assert findings.items == []
+
+
+def test_keep_marker_keeps_a_sidebar_candidate_a_paragraph():
+    doc, findings = callouts_of(LEAD + "\n\n\n<!-- reportc: keep -->\n**框题** 框内文字。\n")
+    assert kinds(doc.children) == ["Paragraph", "Paragraph"]
+
+
+def test_front_matter_switches_callout_recovery_off():
+    doc, _ = callouts_of("---\nrecover_callouts: false\n---\n" + LEAD + "\n\n\n**框题** 框内文字。\n")
+    assert kinds(doc.children) == ["Paragraph", "Paragraph"]
+
+
+def test_callouts_its_author_wrote_are_left_alone():
+    authored = t.Callout([t.Text("专家点评")], [], 5, 3, kind="info", blocks=[t.Paragraph([t.Text("点评。")], 6)])
+    doc = t.Document([t.Text("T")], [t.Paragraph([t.Text("前。")], 3), authored], "t.md", title_line=1)
+    assert apply(doc, make_callouts) == doc

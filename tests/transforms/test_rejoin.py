@@ -168,3 +168,39 @@ def test_pipeline_runs_rejoin_after_callouts_and_before_section_recovery():
     names = [step.__name__ for step in pipeline()]
     assert names.index("make_callouts") < names.index("rejoin_split_paragraphs")
     assert names.index("rejoin_split_paragraphs") < names.index(recover_headless_sections.__name__)
+
+
+# ---------------------------------------------------------------- issue 13: evidence, reports, overrides
+
+
+@pytest.mark.parametrize("head", ["**一、主要成效**", "一、主要成效", "（二）主要做法", "第三章 科技创新", "主要成效如下："])
+def test_heading_like_bold_or_colon_lines_are_never_joined(head):
+    doc, findings = rejoin(head + BOX + "2010年，全市科技投入增长。\n")
+    assert kinds(doc.children) == ["Paragraph", "Callout", "Paragraph"]
+    assert rejoins(findings) == []
+
+
+def test_rejoin_is_a_warning_that_shows_both_halves():
+    doc, findings = rejoin("政策享受有效期内的" + BOX + "高新技术成果转化项目270项。\n")
+    [finding] = [f for f in findings.items if f.code == "paragraph-rejoined"]
+    assert finding.level == "warning"
+    assert "'…政策享受有效期内的' + '高新技术成果转化项目27…'" in finding.message
+
+
+def test_keep_marker_before_either_half_keeps_them_apart():
+    doc, findings = rejoin("政策享受有效期内的" + BOX + "<!-- reportc: keep -->\n高新技术成果转化项目270项。\n")
+    assert kinds(doc.children) == ["Paragraph", "Callout", "Paragraph"]
+    assert rejoins(findings) == []
+
+
+def test_front_matter_switches_rejoin_off():
+    doc, findings = read_apply("---\nrecover_rejoin: false\n---\n# T\n\n政策享受有效期内的" + BOX + "高新技术。\n",
+                               make_callouts, rejoin_split_paragraphs)
+    assert kinds(doc.children) == ["Paragraph", "Callout", "Paragraph"]
+
+
+def test_a_callout_its_author_wrote_splits_no_paragraph():
+    authored = t.Callout([t.Text("专家点评")], [], 5, 1, kind="info", blocks=[t.Paragraph([t.Text("点评。")], 6)])
+    doc = t.Document([t.Text("T")], [t.Paragraph([t.Text("政策享受有效期内的")], 3),
+                                     authored, t.Paragraph([t.Text("高新技术。")], 9)], "t.md", title_line=1)
+    assert apply(doc, rejoin_split_paragraphs) == doc
