@@ -235,7 +235,51 @@ def package_bytes(package: Package, contents: list[ContentDocument], layout: Lay
         "landmark_title": strings["landmarks"],
     }
     epub.write_epub(raw, book, options)
-    return repack(raw.getvalue(), package.date, language=package.language)
+    return repack(_page_list_of_page_breaks(raw.getvalue()), package.date, language=package.language)
+
+
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+def _page_list_of_page_breaks(data: bytes) -> bytes:
+    """The EPUB with its page list holding page breaks only: ebooklib lists every element that
+    has both an id and an `epub:type` — a note reference, a footnote — as a page."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = source.namelist()
+        documents = {name: source.read(name) for name in names}
+    breaks: set[str] = set()
+    navs = []
+    for name, content in documents.items():
+        if not name.endswith(".xhtml"):
+            continue
+        root = etree.fromstring(content)
+        if any(nav.get(EPUB_TYPE) == "page-list" for nav in root.iter("{http://www.w3.org/1999/xhtml}nav")):
+            navs.append(name)
+        folder = name.rpartition("/")[0]
+        breaks.update(f"{name.removeprefix(folder + '/')}#{element.get('id')}" for element in root.iter()
+                      if "pagebreak" in (element.get(EPUB_TYPE) or "").split() and element.get("id"))
+    dropped = False
+    for name in navs:
+        tree = etree.fromstring(documents[name]).getroottree()
+        for nav in tree.getroot().iter("{http://www.w3.org/1999/xhtml}nav"):
+            if nav.get(EPUB_TYPE) != "page-list":
+                continue
+            for item in list(nav.iter("{http://www.w3.org/1999/xhtml}li")):
+                link = item.find("{http://www.w3.org/1999/xhtml}a")
+                if link is None or link.get("href") not in breaks:
+                    item.getparent().remove(item)
+                    dropped = True
+        if dropped:  # written as ebooklib writes it
+            documents[name] = etree.tostring(tree, encoding="utf-8", xml_declaration=True, pretty_print=True)
+    if not dropped:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            target.writestr(name, documents[name])
+    return out.getvalue()
 
 
 def _metadata(book: Any, package: Package, strings: dict[str, str], *, has_pages: bool) -> None:
