@@ -112,3 +112,30 @@ def test_pipeline_order():
         "check_images",
         "check_prose",
     ]
+
+
+FEATURES = GOLDEN.parent.parent / "fixtures" / "features" / "features.md"
+FEATURES_GOLDEN = GOLDEN.parent / "features.tree.txt"
+
+
+def test_normalised_features_chapter_matches_its_golden_file():
+    """The chapter that uses every syntax of real reports (footnotes, figures, captioned and
+    aligned tables, a CSV table, cross-references, written callouts, alerts, math, sub- and
+    superscripts): its normalised tree holds every such node type."""
+    from compiler.readers.markdown import read_document
+    from compiler.readers.source import read_source
+
+    findings = Findings(str(FEATURES))
+    doc = normalise(read_document(read_source(FEATURES), findings), findings, FEATURES.parent)
+    actual = dump(doc)
+    if os.environ.get("REPORTC_UPDATE_GOLDEN") == "1":
+        FEATURES_GOLDEN.write_text(actual, encoding="utf-8")
+        return
+    for kind in ("NoteRef", "Footnote", "Figure", "Table", "CrossRef", "Callout", "Math",
+                 "MathBlock", "Subscript", "Superscript"):
+        assert f"{kind} " in actual or f"{kind}\n" in actual, f"no {kind} in the features tree"
+    expected = FEATURES_GOLDEN.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+                                            "golden/features.tree.txt", "actual", n=2))
+        raise AssertionError(f"normalised features chapter differs from the golden file:\n{diff[:6000]}")
