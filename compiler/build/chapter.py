@@ -87,7 +87,8 @@ def named_image_files(doc: Document, folder: Path) -> list[Path]:
     for image in iter_inlines(doc):
         if isinstance(image, Image) and not image.file and image.src and ":" not in image.src:
             path = Path(unquote(image.src.split("#")[0].split("?")[0]))
-            if not path.is_absolute() and ".." not in path.parts:
+            # a symbolic link inside the folder may point out of it: what lies there is not read
+            if not path.is_absolute() and ".." not in path.parts and (folder / path).resolve().is_relative_to(folder.resolve()):
                 named.add(folder / path)
     return sorted(named)
 

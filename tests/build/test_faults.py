@@ -119,7 +119,7 @@ def test_an_output_folder_linked_to_a_read_only_place_is_a_one_line_error(tmp_pa
         done = _build(source, link, tmp_path / "cache-ro")
         assert done.returncode == 1
         message = one_line(done.stderr)
-        assert "Read-only file system" in message and "cannot be written" in message
+        assert "Read-only file system" in message and ("cannot be written" in message or "cannot lock" in message)
         assert "Traceback" not in done.stderr and "internal error" not in done.stderr
         assert _outputs(place) == before
     finally:
