@@ -497,7 +497,8 @@ def test_clean_chapter_gets_no_warnings(name):
 
     spec = CHAPTERS[name]
     findings = compile_source(CHAPTERS_DIR / spec.file).findings
-    assert [str(f) for f in findings.sorted() if f.level != "info"] == list(spec.findings)
+    # a rejoined paragraph is always reported as a warning (#13), in clean chapters too
+    assert [str(f) for f in findings.sorted() if f.level != "info" and f.code != "paragraph-rejoined"] == list(spec.findings)
 
 
 # ----------------------------------------------------------------------------- small chapters
@@ -522,20 +523,26 @@ def _districts_chapter(names: list[str], extra: str = "") -> str:
     return "\n".join(parts)
 
 
+# Each place with two of its siblings in the gazetteer: a series is only made of siblings (#13).
+SIBLINGS = {"和平区": ["河西区", "南开区"], "诸暨市": ["嵊州市", "新昌县"], "本溪市": ["沈阳市", "大连市"],
+            "日照市": ["济南市", "青岛市"], "个旧市": ["开远市", "蒙自市"]}
+
+
 @pytest.mark.parametrize("name", ["和平区", "诸暨市", "本溪市", "日照市", "个旧市"],
                          ids=["heping-qu", "zhuji-shi", "benxi-shi", "rizhao-shi", "gejiu-shi"])
 def test_place_names_with_common_characters_become_sections(tmp_path, name):
     """和平区 is Tianjin's first district, 诸暨市 a Zhejiang county-level city, 本溪市 and 日照市
-    prefecture cities: each opens its report like any other place and must be a section."""
-    others = ["河西区", "南开区"]
+    prefecture cities: each opens its report like its siblings and must be a section."""
+    others = SIBLINGS[name]
     epub = _epub_of(tmp_path, _districts_chapter([name, *others]))
     assert epub_nav_labels(epub) == ["第三章 区县科技工作", "概述", name, *others]
 
 
 @pytest.mark.parametrize("name", ["湘西土家族苗族自治州", "延边朝鲜族自治州"], ids=["xiangxi-zhou", "yanbian-zhou"])
 def test_autonomous_prefecture_names_become_sections(tmp_path, name):
-    epub = _epub_of(tmp_path, _districts_chapter(["长沙市", "株洲市", name]))
-    assert epub_nav_labels(epub) == ["第三章 区县科技工作", "概述", "长沙市", "株洲市", name]
+    siblings = ["长沙市", "株洲市"] if name.startswith("湘西") else ["长春市", "吉林市"]  # same province
+    epub = _epub_of(tmp_path, _districts_chapter([*siblings, name]))
+    assert epub_nav_labels(epub) == ["第三章 区县科技工作", "概述", *siblings, name]
 
 
 @pytest.mark.parametrize("paragraph, where", [
