@@ -188,20 +188,32 @@ def _listed_name(paragraph: Paragraph, names: list[str]) -> str | None:
 
 
 def _siblings(candidates: list[Candidate]) -> list[Candidate]:
-    """The candidates whose places share the parent most of them share (one division each)."""
+    """The candidates whose places share the parent most of them share (one division each). The
+    county-level places of one province are siblings too (a chapter on 江苏's 县级市: 江阴市 of
+    无锡, 昆山市 of 苏州), as the issue's "counties of one province" asks."""
     votes: dict[str, set[str]] = {}
     first: dict[str, int] = {}
     for candidate in candidates:
         for division in candidate.divisions:
-            votes.setdefault(division.parent, set()).add(candidate.name)
-            first.setdefault(division.parent, candidate.index)
+            for group in _groups_of(division):
+                votes.setdefault(group, set()).add(candidate.name)
+                first.setdefault(group, candidate.index)
     if not votes:
         return []
-    parent = max(votes, key=lambda code: (len(votes[code]), -first[code]))
+    parent = max(votes, key=lambda code: (len(votes[code]), code.startswith("province:"), -first[code]))
     if len(votes[parent]) < MIN_SERIES:
         return []
-    return [replace(c, divisions=tuple(d for d in c.divisions if d.parent == parent))
-            for c in candidates if any(d.parent == parent for d in c.divisions)]
+    return [replace(c, divisions=tuple(d for d in c.divisions if parent in _groups_of(d)))
+            for c in candidates if any(parent in _groups_of(d) for d in c.divisions)]
+
+
+def _groups_of(division: Division) -> tuple[str, ...]:
+    """The groups a place may make a series in: its parent's children, and for a county-level
+    place also the county-level places of its province."""
+    if division.level < 3:
+        return (division.parent,)
+    chain = gazetteer().ancestors(division)
+    return (division.parent, f"province:{chain[-1]}") if len(chain) > 1 else (division.parent,)
 
 
 def _level(heading: Heading | None, following: Heading | None, right_under: bool, top: int) -> int | None:
@@ -224,5 +236,7 @@ def _parent_name(members: list[Candidate], names: list[str] | None) -> str:
     if names is not None:
         return "names in section_names"
     parent = members[0].divisions[0].parent
+    if not all(d.parent == parent for m in members for d in m.divisions):
+        parent = _groups_of(members[0].divisions[0])[-1].removeprefix("province:")
     division = gazetteer().by_code.get(parent)
     return f"divisions of {division.name}" if division else "provinces"
