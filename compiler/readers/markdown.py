@@ -52,6 +52,7 @@ LIST_MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])[ \t]")
 INDENTED = re.compile(r"^( {2,}|\t)")
 TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+HTML_BLOCK_LINE = re.compile(r"^ {0,3}<(script|pre|style|textarea)\b.*</\1>\s*$", re.I)
 INDENT = re.compile(r"^[ \t\u3000]+")
 CHINESE_SENTENCE_MARK = re.compile("[。，；：！？、]")
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
@@ -340,7 +341,10 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
                 first, blanks = previous.first_line, previous.blank_lines_before
             else:
                 first, blanks = index + 1, pending_blanks
-        if not held_open and (len(current) == 0 or ATX_HEADING.match(current[-1])) and _indented_prose(line):
+        # a block starts after a heading or a closed HTML block line too: Chinese prose indented
+        # there is the author's indent, not code
+        if not held_open and (len(current) == 0 or ATX_HEADING.match(current[-1]) or HTML_BLOCK_LINE.match(current[-1])) \
+                and _indented_prose(line):
             line = INDENT.sub("", line)
         current.append(line)
         if in_fence is None:
@@ -388,6 +392,8 @@ def _indented_prose(line: str) -> bool:
     if not indent:
         return False
     rest = line[indent.end():]
+    if rest.startswith("<!--"):
+        return True  # an indented comment is the author's note all the same, never code to show
     if LIST_MARKER.match(rest) or rest.startswith(("#", ">", "|", "<")) or FENCE.match(rest):
         return False  # Markdown that happens to be indented: let Python-Markdown decide
     first = rest.lstrip("*_")[:1]

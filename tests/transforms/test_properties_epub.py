@@ -32,7 +32,7 @@ from test_properties import PROPERTY, chapter  # the same chapters as the tree's
 
 HAN_OR_DIGIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9]")
 XHTML = "{http://www.w3.org/1999/xhtml}"
-SET_ASIDE = ("key-points-title", "image-file", "recovered-heading")
+SET_ASIDE = ("key-points-title", "image-file", "recovered-heading", "caption-label")  # caption-label: 图 1
 LAYOUT = load_layout("yearbook")
 
 
@@ -51,7 +51,7 @@ def epub_body_text(text: str) -> tuple[str, bool]:
         if element.tag == f"{XHTML}section" and "recovered" in classes:
             heading = element[0]
             heading.getparent().remove(heading)  # a recovered section's title repeats its opening words
-        elif any(name in classes for name in SET_ASIDE):
+        elif any(name in classes for name in SET_ASIDE) and "given" not in classes:  # an author's own number is text
             element.getparent().remove(element)
         elif ("callout-title" in classes and element.text == words["callout"]) or \
                 ("image-alt" in classes and element.text == words["image_missing"]):
