@@ -41,13 +41,11 @@ from ..model.nodes import (
 )
 from ..model.text import HAN_CLASS, INVISIBLE, is_cjk
 from ..model.traverse import merge_text, plain_text, tree_text
-from .containers import Div, Lines, Note, Segment, scan
+from .containers import BLANK, CODE_FENCE as FENCE, Div, Lines, Note, Segment, scan
 from .extensions import MATH_TAG, NOTE_TAG, REF_TAG, ReportExtension
 from .html import lone_tag, place_wrappers, read_html_block, read_html_run, report_refused
 from .source import SourceText
 
-BLANK = re.compile(r"^[\s\u3000\u200b\ufeff]*$")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 LIST_MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])[ \t]")
 INDENTED = re.compile(r"^( {2,}|\t)")
 TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
