@@ -162,12 +162,14 @@ def han_and_digits(text: str) -> str:
 
 
 def run(args: list[str], cwd: Path, *, module: bool = False, env_extra: dict | None = None,
-        timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the CLI; fail the test if any output holds a traceback."""
+        timeout: float = 300, prefix: list[str] | None = None) -> subprocess.CompletedProcess:
+    """Run the CLI (after `prefix`, a command that runs another, if given); fail the test if any
+    output holds a traceback."""
     if module or not REPORTC.exists():
         command = [sys.executable, "-m", "compiler", *args]
     else:
         command = [str(REPORTC), *args]
+    command = [*(prefix or []), *command]
     env = {k: v for k, v in os.environ.items() if k not in ("REPORTC_DEBUG", "SOURCE_DATE_EPOCH")}
     env.update(env_extra or {})
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=timeout)

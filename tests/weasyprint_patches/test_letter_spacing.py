@@ -128,4 +128,4 @@ def test_the_cap_leaves_every_line_of_the_sample_as_it_was(sample_build):
     body = paragraph_lines(baseline_lines(sample_build.pdf))
     widest = max(gap for line, _ in body for gap in gaps(line, han_han))
     assert widest < CJK_STRETCH_CAP * EM - TOLERANCE
-    assert all(abs(ink_right(line) - RIGHT) <= 0.5 for line, last in body if not last)
+    assert all(abs(ink_right(line) - RIGHT) <= TOLERANCE for line, last in body if not last)
