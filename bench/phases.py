@@ -3,6 +3,7 @@ WeasyPrint alone rendering the HTML we emit (the floor we cannot beat without ch
 
     python bench/phases.py chapter SOURCE      → JSON: phase times, pages, peak RSS
     python bench/phases.py weasyprint HTML     → JSON: WeasyPrint's own time for that HTML
+    python bench/phases.py weasyprint-leaders HTML → the same with our dot-leader patch alone
 """
 
 from __future__ import annotations
@@ -68,10 +69,17 @@ def chapter(source: Path) -> dict:
             "peak_rss_mb": round(peak_rss_mb(), 1), "html": str(html_copy)}
 
 
-def weasyprint_alone(html_file: Path) -> dict:
-    """Plain WeasyPrint (none of reportc's patches) rendering and writing the same HTML."""
+def weasyprint_alone(html_file: Path, leaders_patch: bool = False) -> dict:
+    """Plain WeasyPrint rendering and writing the same HTML: with none of reportc's patches, or
+    with only the one that draws a dot leader as one box instead of one box per dot (it makes
+    WeasyPrint faster, so without it the floor includes a cost our path does not have)."""
     start = time.perf_counter()
     from weasyprint import HTML
+
+    if leaders_patch:
+        from compiler.weasyprint_patches import leaders
+
+        leaders.install()
 
     imported = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
@@ -86,5 +94,5 @@ def weasyprint_alone(html_file: Path) -> dict:
 
 if __name__ == "__main__":
     kind, path = sys.argv[1], Path(sys.argv[2])
-    result = chapter(path) if kind == "chapter" else weasyprint_alone(path)
+    result = chapter(path) if kind == "chapter" else weasyprint_alone(path, leaders_patch=kind == "weasyprint-leaders")
     print(json.dumps(result))

@@ -92,10 +92,18 @@ def main() -> int:
                                  "processor": platform.processor() or platform.machine()}}
 
     phases = run_json("bench/phases.py", "chapter", str(SAMPLE))
-    floor = run_json("bench/phases.py", "weasyprint", phases.pop("html"))
+    html = phases.pop("html")
+    plain = run_json("bench/phases.py", "weasyprint", html)
+    with_leaders = run_json("bench/phases.py", "weasyprint-leaders", html)
     ours = sum(phases["phases"][k] for k in ("read", "passes", "html", "layout", "pdf"))
-    theirs = floor["layout"] + floor["pdf"]
-    results["sample"] = {**phases, "weasyprint_alone": floor, "pdf_ratio_to_weasyprint": round(ours / theirs, 2)}
+    theirs = plain["layout"] + plain["pdf"]
+    theirs_with_leaders = with_leaders["layout"] + with_leaders["pdf"]
+    # The goal's baseline is WeasyPrint with our leader patch: both then draw the contents' dot
+    # leaders the same way, and the ratio is the cost of what we add (the Chinese line layout,
+    # reading, the passes, the HTML), not a speed-up we also give WeasyPrint.
+    results["sample"] = {**phases, "weasyprint_alone": plain, "weasyprint_with_leaders_patch": with_leaders,
+                         "pdf_ratio_to_weasyprint": round(ours / theirs, 2),
+                         "pdf_ratio_to_weasyprint_with_leaders_patch": round(ours / theirs_with_leaders, 2)}
 
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -142,7 +150,10 @@ def main() -> int:
         ("sample: pages", str(results["sample"]["pages"])),
         ("sample: peak memory (phases run)", f"{results['sample']['peak_rss_mb']} MB"),
         ("WeasyPrint alone, same HTML: layout + PDF", f"{theirs:.3f} s"),
+        ("WeasyPrint with only our leader patch, same HTML", f"{theirs_with_leaders:.3f} s"),
         ("our PDF path / WeasyPrint alone", f"{results['sample']['pdf_ratio_to_weasyprint']}×"),
+        ("our PDF path / WeasyPrint with our leader patch (the goal's)",
+         f"{results['sample']['pdf_ratio_to_weasyprint_with_leaders_patch']}×"),
         ("reportc build sample (CLI, PDF + EPUB)", f"{results['cli']['build_sample_s']} s"),
         ("reportc build sample: peak memory", f"{results['cli']['build_sample_peak_mb']} MB"),
         ("the same build again, nothing changed (best of 5)", f"{results['cli']['unchanged_rebuild_s']} s"),
