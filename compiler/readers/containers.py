@@ -8,6 +8,16 @@ and by later blocks indented four spaces or a tab) and display math (`DisplayMat
 on lines of their own). A div's and a note's contents are segments again, read from their
 own lines; every segment knows the source line it starts on, so the blocks read from it do too.
 
+A definition may also stand inside a list item or a block quote, where people write it right
+under the line that refers to it (`- 第一项[^a]` then `  [^a]: …`, or `> [^q]: …`). Pandoc reads
+a definition as one of the blocks a list item or a quote holds, and makes it a note all the
+same; so does the scanner. The note's lines, their indentation or quote markers taken off, are
+read like a top-level note's (its continuation is indented four spaces past the item's text);
+the note is taken out of the container, which stays one list or one quote: in a quote its lines
+become bare `>` lines, in a list item blank lines that do not count as blank lines between blocks
+(`Lines.hidden`), so no sidebar is found after them. Like a top-level definition (and unlike
+Pandoc, which wants a blank line before it), it may follow the line above it directly.
+
 Nothing found here is left to Markdown: it would read a footnote's definition as a link
 reference definition (and drop its text), a `:::` line as text of the paragraph beside it, and
 a `-` or `#` line of TeX as a list or a heading. Fenced code and HTML comments are passed over:
@@ -32,6 +42,10 @@ NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\[\s^]+)\]:[ \t]?(.*)$")
 MATH_ONE_LINE = re.compile(r"^ {0,3}\$\$((?:(?!\$\$).)+)\$\$[ \t]*(\{[^{}]*\})?[ \t]*$")
 MATH_OPENS = re.compile(r"^ {0,3}\$\$((?:(?!\$\$).)*)$")
 MATH_CLOSES = re.compile(r"^((?:(?!\$\$).)*)\$\$[ \t]*(\{[^{}]*\})?[ \t]*$")
+# A block quote's markers at a line's start (`> `, `> > `), and a list item's marker.
+QUOTE_MARKERS = re.compile(r"^(?: {0,3}>[ \t]?)+")
+LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+INDENTED_NOTE = re.compile(r"^[ \t]+\[\^[^\]\[\s^]+\]:")
 BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|>|\||`{3,}|~{3,}|\$\$|(?:[-*+]|\d{1,9}[.)])[ \t])")
 INDENTED_BLOCK = re.compile(r"^(?: {4}|\t)")
 NOTE_INDENT = re.compile(r"^(?: {1,4}|\t)")
@@ -43,10 +57,13 @@ CENTRING = frozenset({"center", "centre", "align-center", "text-center", "center
 
 @dataclass
 class Lines:
-    """Ordinary lines, read by Markdown: `first` is the source line of `lines[0]`."""
+    """Ordinary lines, read by Markdown: `first` is the source line of `lines[0]`. The lines at
+    the offsets `hidden` held a footnote definition taken out of a list item: they are blank,
+    so that the others keep their source lines, but stood for no blank line of the source."""
 
     lines: list[str]
     first: int
+    hidden: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -128,6 +145,8 @@ class _Scanner:
         self.open: list[Div] = []
         self.run: list[str] = []
         self.run_first = first
+        self.run_hidden: set[int] = set()
+        self.taken_out: list[Note] = []  # notes taken out of the run's lists and quotes
         self.in_fence: str | None = None
         self.in_comment = False
 
@@ -138,9 +157,12 @@ class _Scanner:
     def flush(self, index: int) -> None:
         """The ordinary lines gathered so far, as a segment; the next run starts at `index`."""
         if any(not BLANK.match(line) for line in self.run):
-            self.target.append(Lines(self.run, self.run_first))
+            self.target.append(Lines(self.run, self.run_first, frozenset(self.run_hidden)))
+        self.target.extend(self.taken_out)
         self.run = []
         self.run_first = self.first + index
+        self.run_hidden = set()
+        self.taken_out = []
 
     def blanks_before(self, index: int) -> int:
         count = 0
@@ -154,6 +176,10 @@ class _Scanner:
         while index < len(lines):
             line = lines[index]
             if self.in_fence is None and not self.in_comment:
+                taken = self.contained_note(index)
+                if taken:
+                    index += taken
+                    continue
                 consumed = self.structure(index)
                 if consumed:
                     index += consumed
@@ -198,6 +224,49 @@ class _Scanner:
             self.target.append(DisplayMath(tex, number, self.blanks_before(index), label))
             return taken
         return 0
+
+    def contained_note(self, index: int) -> int:
+        """How many lines a footnote definition inside a list item or a quote of the current
+        run takes at `index` (0: none there). The note is kept for the run's end (`flush`); the
+        lines that stand in its place in the run are added to it."""
+        line = self.lines[index]
+        quoted = QUOTE_MARKERS.match(line)
+        definition = NOTE_DEFINITION.match(line[quoted.end():]) if quoted else None
+        if quoted and definition:
+            body = note_body(_quote_lines(self.lines, index, quoted.group(0).count(">")), 0)
+            self.run.extend(quoted.group(0).rstrip() for _ in body)
+        else:
+            indent = _width(line) if INDENTED_NOTE.match(line) else 0
+            definition = NOTE_DEFINITION.match(_dedent(line, indent))
+            if definition is None or not self.in_list_item(index, indent):
+                return 0
+            body = note_body([_dedent(text, indent) for text in self.lines[index:]], 0)
+            self.run_hidden.update(range(len(self.run), len(self.run) + len(body)))
+            self.run.extend("" for _ in body)
+        number = self.first + index
+        inner = _Scanner(body, number, self.findings).scan()
+        self.taken_out.append(Note(definition.group(1), number, 0, inner))
+        return len(body)
+
+    def in_list_item(self, index: int, indent: int) -> bool:
+        """Does a line indented `indent` columns at `index` belong to a list item of the run?
+        It does when, going up, a list item's marker less indented than it comes before a line
+        that ends the item: an unindented line opening a paragraph of its own. An unindented
+        line (`indent` 0) belongs to an item only as a lazy continuation of the item's text,
+        with no blank line between."""
+        start = self.run_first - self.first
+        for back in range(index - 1, start - 1, -1):
+            text = self.lines[back]
+            if BLANK.match(text):
+                if not indent:
+                    return False
+                continue
+            width = _width(text)
+            if LIST_ITEM.match(text) and (width < indent or not indent):
+                return True
+            if indent and width < indent and (back == start or BLANK.match(self.lines[back - 1])):
+                return False
+        return False
 
     def close(self, colons: int, number: int, column: int) -> None:
         """A closing fence of `colons` colons: it closes the innermost div opened with as many
@@ -271,6 +340,35 @@ def note_body(lines: list[str], index: int) -> list[str]:
         while end < len(lines) and not BLANK.match(lines[end]) and not _ends_note(lines[end]):
             body.append(NOTE_INDENT.sub("", lines[end], count=1))
             end += 1
+
+
+def _width(line: str) -> int:
+    """The columns of a line's indentation, a tab taking it on to the next multiple of four."""
+    return len(line[:len(line) - len(line.lstrip(" \t"))].expandtabs(4))
+
+
+def _dedent(line: str, columns: int) -> str:
+    """The line with up to `columns` columns of its indentation taken off."""
+    rest = line.lstrip(" \t")
+    lead = line[:len(line) - len(rest)].expandtabs(4)
+    return lead[min(columns, len(lead)):] + rest
+
+
+def _quote_lines(lines: list[str], index: int, depth: int) -> list[str]:
+    """The lines of a quote `depth` deep from `lines[index]` on, its markers taken off, up to the
+    first line outside it; a line without markers right under a line of text is the text's lazy
+    continuation, as in Markdown."""
+    markers = re.compile(rf"^(?: {{0,3}}>[ \t]?){{{depth}}}")
+    out: list[str] = []
+    for line in lines[index:]:
+        quoted = QUOTE_MARKERS.match(line)
+        if quoted and quoted.group(0).count(">") >= depth:
+            out.append(markers.sub("", line, count=1))
+        elif out and not BLANK.match(out[-1]) and not BLANK.match(line) and not _ends_note(line):
+            out.append(line)
+        else:
+            break
+    return out
 
 
 def _ends_note(line: str) -> bool:

@@ -156,7 +156,7 @@ def _read_segments(md: _Reader, segments: list[Segment], findings: Findings) -> 
     blocks: list[Block] = []
     for segment in segments:
         if isinstance(segment, Lines):
-            for group in _groups(segment.lines, 0):
+            for group in _groups(segment.lines, 0, segment.hidden):
                 group.first_line += segment.first - 1
                 blocks.extend(_parse_group(md, group, findings))
         elif isinstance(segment, Div):
@@ -303,14 +303,17 @@ def _unclosed_fence(lines: list[str], start: int) -> int:
     return opened
 
 
-def _groups(lines: list[str], start: int) -> list[_Group]:
+def _groups(lines: list[str], start: int, hidden: frozenset[int] = frozenset()) -> list[_Group]:
     """Cut lines into groups at blank lines, keeping fenced code, HTML comments and loose
-    lists together."""
+    lists together. The blank lines at the offsets `hidden` stand for a footnote taken out of a
+    list item (`compiler.readers.containers`): they cut groups, but a group's blank lines
+    before it do not count them."""
     groups: list[_Group] = []
     current: list[str] = []
     first = 0
     blanks = 0
     pending_blanks = 0
+    pending_hidden = 0
     in_fence: str | None = None
     in_comment = False
     for index in range(start, len(lines)):
@@ -320,8 +323,9 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
             if current:
                 groups.append(_Group(current, first, blanks))
                 current = []
-                pending_blanks = 0
+                pending_blanks = pending_hidden = 0
             pending_blanks += 1
+            pending_hidden += index in hidden
             continue
         interrupts = LIST_MARKER.match(line) or _table_starts(lines, index)
         captions = bool(TABLE_CAPTION.match(line)) and _table_starts(current, 0)
@@ -331,14 +335,14 @@ def _groups(lines: list[str], start: int) -> list[_Group]:
             # Python-Markdown would read it as text of the paragraph. A table's caption line
             # right under it would be read as a row of the table.
             groups.append(_Group(current, first, blanks))
-            current, pending_blanks = [], 0
+            current, pending_blanks, pending_hidden = [], 0, 0
         if not current:
             if groups and not held_open and _continues(groups[-1], line):
                 previous = groups.pop()
                 current = previous.lines + [""] * pending_blanks
                 first, blanks = previous.first_line, previous.blank_lines_before
             else:
-                first, blanks = index + 1, pending_blanks
+                first, blanks = index + 1, pending_blanks - pending_hidden
         # a block starts after a heading or a closed HTML block line too: Chinese prose indented
         # there is the author's indent, not code
         if not held_open and (len(current) == 0 or ATX_HEADING.match(current[-1]) or HTML_BLOCK_LINE.match(current[-1])) \
@@ -558,7 +562,8 @@ class _Converter:
             if alert is not None:
                 kind, heading = alert
                 return Callout([Text(heading)] if heading else [], [], line, kind=kind, blocks=children)
-            return BlockQuote(children, line)
+            # a quote that held only a footnote's definition (taken out of it) shows nothing
+            return BlockQuote(children, line) if children else None
         if tag == "hr":
             return ThematicBreak(line)
         if tag == "table":
