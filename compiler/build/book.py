@@ -22,8 +22,8 @@ from . import interrupts
 from . import cache
 from .cache import tools_key
 from .chapter import (
-    Compiled, allowed_roots, build_date, cache_options, compile_source, image_files, named_image_files,
-    stop_on_findings, up_to_date_or_build,
+    Compiled, allowed_roots, build_date, cache_options, compile_source, data_files, image_files,
+    named_image_files, stop_on_findings, up_to_date_or_build,
 )
 from .lock import folder_locked
 from .options import BuildOptions, BuildResult, default_jobs
@@ -93,8 +93,10 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
         findings.items.extend(chapter.findings.items)
     images = [image_files(c.doc, c.source.path.parent) for c in compiled]
     named = [f for c in compiled for f in named_image_files(c.doc, c.source.path.parent)]
+    # a chapter's tables read from CSV files depend on them as on its images (as one chapter's build does)
+    csv_files = [f for c in compiled for f in data_files(c.doc, c.source.path.parent)]
     result = BuildResult(findings=findings, inputs=[book.path, *book.chapters, *(f for own in images for f in own),
-                                                    *named], chapters=len(docs))
+                                                    *named, *csv_files], chapters=len(docs))
     inputs.add(result.inputs)
     stem = book.path.stem
     with StagedOutputs(output_folder(outdir)) as outputs:
