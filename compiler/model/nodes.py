@@ -258,7 +258,12 @@ class Table:
     "" for none given); `numeric` marks the columns of figures (set by the tables transform).
     A table may carry a `caption` (its `表 N` line or `: caption` line), a `label` to refer to it
     by (`{#tbl-id}`), its `number` in the chapter (0: not numbered), a `given` number its author
-    wrote in the caption, and `notes`: the source and notes lines set under it (`注：…`)."""
+    wrote in the caption, and `notes`: the source and notes lines set under it (`注：…`).
+
+    The rows `[header, *rows]` form a grid of equal columns. A table read from HTML may have
+    several heading rows (`header_rows`: the header and the first `header_rows - 1` rows) and
+    merged cells: each of `merged` is (row, column, rows, columns) over that grid, the cell at
+    (row, column) spanning the others, which are empty and not drawn."""
 
     header: list[list[Inline]] = field(metadata=HEADER)
     rows: list[list[list[Inline]]] = field(metadata=ROWS)
@@ -274,6 +279,8 @@ class Table:
     chapter: str = ""  # the chapter's number (`Document.number`), for the layout to prefix
     ident: str = ""
     data_file: str = ""  # the CSV file it was read from, relative to the source's folder
+    header_rows: int = 1
+    merged: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @dataclass
@@ -291,7 +298,8 @@ class Callout:
 
     A sidebar recovered from the blank lines around it has one run of text (`children`). One
     its author wrote out (`::: info 专家点评` … `:::`, `> [!NOTE]`) holds blocks (`blocks`) and
-    says its `kind` ("info", "note", "tip", "warning" …), which the layout styles."""
+    says its `kind` ("info", "note", "tip", "warning" …, "details" for HTML's
+    `<details><summary>`), which the layout styles."""
 
     title: list[Inline] = field(metadata=TITLE)
     children: list[Inline] = field(metadata=RUN)

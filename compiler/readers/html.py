@@ -14,7 +14,14 @@ no attribute the list does not name is read, so none reaches an output:
 - block: `center`, and `div` or `p` with `align="center"` → Centered; any other `div` → its
   contents; `p` → a paragraph. A `<div …>` or `<center>` standing alone, its closing tag some
   blocks later (a wrapper around a Markdown table or image), wraps those blocks
-  (`place_wrappers`).
+  (`place_wrappers`);
+- `table` (with `caption`, `thead`, `tbody`, `tfoot`, `tr`, `th`, `td`; `col`/`colgroup`
+  ignored) → the Table node Markdown's tables make: its rows laid on a grid, `rowspan` and
+  `colspan` kept as merged cells, the rows of `thead` (or the leading rows of `th` only) as
+  heading rows, a column's alignment from its cells' `align` (or `text-align` in `style`,
+  read for that alone);
+- `details` → a Callout of kind "details" titled by its `summary`; a `<details>` line (with
+  its `<summary>`) standing alone wraps the Markdown blocks up to its `</details>`.
 
 Anything else is kept as today: a RawBlock (the whole block of HTML, when any element of it is
 off the list) or a RawInline (each tag off the list, inline), shown as escaped text, and one
@@ -26,15 +33,15 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import lxml.html
 from lxml import etree
 
 from ..diagnostics import Findings
 from ..model.nodes import (
-    Block, BlockQuote, BulletList, Centered, Code, Emphasis, Image, Inline, LineBreak, Link, Paragraph,
-    RawBlock, RawInline, Strikethrough, Strong, Subscript, Superscript, Text, Underline,
+    Block, BlockQuote, BulletList, Callout, Centered, Code, Emphasis, Image, Inline, LineBreak, Link, Paragraph,
+    RawBlock, RawInline, Strikethrough, Strong, Subscript, Superscript, Table, Text, Underline,
 )
 from ..model.traverse import is_span, iter_blocks, merge_text, own_runs, plain_text
 
@@ -46,11 +53,16 @@ CODE = frozenset({"code", "kbd"})
 WRAPPERS = frozenset({"span", "font", "abbr", "acronym", "small", "big", "mark", "cite", "dfn", "time", "nobr", "wbr"})
 INLINE_TAGS = frozenset(SPANS) | CODE | WRAPPERS | {"a", "img", "br"}
 BLOCK_TAGS = frozenset({"center", "div", "p"})
-ALLOWED = INLINE_TAGS | BLOCK_TAGS
+TABLE_TAGS = frozenset({"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col"})
+DETAILS_TAGS = frozenset({"details", "summary"})
+ALLOWED = INLINE_TAGS | BLOCK_TAGS | TABLE_TAGS | DETAILS_TAGS
 SAFE_HREF = re.compile(r"^(?:https?://|mailto:|#)", re.I)
 TAG_NAME = re.compile(r"^\s*<\s*/?\s*([A-Za-z][A-Za-z0-9:-]*)")
 LONE_OPENER = re.compile(r"^\s*<(center|div)(?:\s[^<>]*)?>\s*$", re.I)
-LONE_CLOSER = re.compile(r"^\s*</(center|div)\s*>\s*$", re.I)
+LONE_DETAILS = re.compile(r"^\s*<details(?:\s[^<>]*)?>\s*(?:<summary(?:\s[^<>]*)?>.*?</summary>\s*)?$", re.I | re.S)
+LONE_CLOSER = re.compile(r"^\s*</(center|div|details)\s*>\s*$", re.I)
+MAX_COLSPAN = 1000  # HTML's own limit: a larger colspan counts as 1000
+TEXT_ALIGN = re.compile(r"(?:^|;)\s*text-align\s*:\s*(left|right|center)\b", re.I)
 # Nodes that are no HTML of the run (Markdown's own, and tags off the list) stand in the parsed
 # run as this element, and are put back as they are.
 KEEP = "reportc-keep"
@@ -160,7 +172,13 @@ def _blocks(element: etree._Element, line: int) -> list[Block]:
         pending.clear()
 
     for child in element:
-        if _tag(child) in BLOCK_TAGS:
+        if _tag(child) == "table":
+            flush()
+            blocks.extend(_table(child, line))
+        elif _tag(child) == "details":
+            flush()
+            blocks.append(_details(child, line))
+        elif _tag(child) in BLOCK_TAGS:
             flush()
             inner = _blocks(child, line)
             if _centred(child) and inner:
@@ -173,6 +191,103 @@ def _blocks(element: etree._Element, line: int) -> list[Block]:
             pending.append(Text(child.tail))
     flush()
     return blocks
+
+
+def _table(element: etree._Element, line: int) -> list[Table]:
+    """A `<table>` as a Table on a grid (none if it has no cell)."""
+    caption: list[Inline] = []
+    sections: list[tuple[bool, list[etree._Element]]] = []  # (is thead, its rows)
+    for child in element:
+        tag = _tag(child)
+        if tag == "caption":
+            caption = _trimmed(merge_text(_inlines(child)))
+        elif tag in ("thead", "tbody", "tfoot"):
+            sections.append((tag == "thead", [row for row in child if _tag(row) == "tr"]))
+        elif tag == "tr":
+            if sections and sections[-1][0] is False and sections[-1][1] and sections[-1][1][-1].getnext() is child:
+                sections[-1][1].append(child)  # rows right under <table>: one body
+            else:
+                sections.append((False, [child]))
+    grid: list[dict[int, list[Inline]]] = []
+    merged: list[tuple[int, int, int, int]] = []
+    covered: set[tuple[int, int]] = set()
+    aligns: dict[int, set[str]] = {}
+    heading_rows: list[bool] = []
+    for is_head, rows in sections:
+        base = len(grid)
+        for offset, row in enumerate(rows):
+            index = base + offset
+            grid.append({})
+            cells = [cell for cell in row if _tag(cell) in ("td", "th")]
+            heading_rows.append(is_head or (bool(cells) and all(_tag(cell) == "th" for cell in cells)))
+            column = 0
+            for cell in cells:
+                while (index, column) in covered:
+                    column += 1
+                rows_spanned = _span(cell.get("rowspan"), len(rows) - offset, len(rows) - offset)
+                columns_spanned = _span(cell.get("colspan"), MAX_COLSPAN, 1)
+                grid[index][column] = _cell_run(cell, line)
+                covered.update((index + r, column + c) for r in range(rows_spanned) for c in range(columns_spanned))
+                if rows_spanned > 1 or columns_spanned > 1:
+                    merged.append((index, column, rows_spanned, columns_spanned))
+                align = _cell_align(cell)
+                if align and not is_head:
+                    aligns.setdefault(column, set()).add(align)
+                column += columns_spanned
+    width = max([column + 1 for row in grid for column in row] +
+                [column + 1 for _, column in covered], default=0)
+    if not grid or width == 0:
+        return []
+    runs = [[row.get(column, []) for column in range(width)] for row in grid]
+    header_rows = next((count for count, heading in enumerate(heading_rows) if not heading), len(heading_rows))
+    # a column's alignment: the one its body cells give, when those that give one agree
+    aligned = tuple(next(iter(found)) if len(found) == 1 else "" for found in
+                  (aligns.get(column, set()) for column in range(width)))
+    return [Table(runs[0], runs[1:], line, align=aligned if any(aligned) else (), caption=caption,
+                  header_rows=header_rows, merged=tuple(merged))]
+
+
+def _span(value: str | None, most: int, zero: int) -> int:
+    """A `rowspan`/`colspan` value as HTML reads it: digits only, at least 1, at most `most`;
+    0 (a rowspan to the end of its section) is `zero`."""
+    digits = re.match(r"\s*(\d+)", value or "")
+    if not digits:
+        return 1
+    number = int(digits.group(1))
+    return max(1, min(zero if number == 0 else number, most))
+
+
+def _cell_align(cell: etree._Element) -> str:
+    """A cell's alignment: its `align`, else `text-align` in its `style` ("" for neither)."""
+    align = (cell.get("align") or "").strip().lower()
+    if align in ("left", "right", "center"):
+        return align
+    found = TEXT_ALIGN.search(cell.get("style") or "")
+    return found.group(1).lower() if found else ""
+
+
+def _cell_run(cell: etree._Element, line: int) -> list[Inline]:
+    """A cell's content as one run: its paragraphs (and those of blocks in it) joined by line breaks."""
+    run: list[Inline] = []
+    for block in iter_blocks(_blocks(cell, line)):
+        if isinstance(block, Paragraph):
+            run.extend([LineBreak(), *block.children] if run else block.children)
+    return merge_text(run)
+
+
+def _details(element: etree._Element, line: int) -> Callout:
+    """A `<details>` as a callout of kind "details": its `summary` the title, the rest the body."""
+    summary = next((child for child in element if _tag(child) == "summary"), None)
+    title: list[Inline] = []
+    if summary is not None:
+        title = _trimmed(merge_text(_inlines(summary)))
+        previous = summary.getprevious()
+        if previous is None:
+            element.text = (element.text or "") + (summary.tail or "")
+        else:
+            previous.tail = (previous.tail or "") + (summary.tail or "")
+        element.remove(summary)
+    return Callout(title, [], line, kind="details", blocks=_blocks(element, line))
 
 
 def _trimmed(run: list[Inline]) -> list[Inline]:
@@ -193,38 +308,54 @@ def _trimmed(run: list[Inline]) -> list[Inline]:
     return run
 
 
-def lone_tag(block: Block) -> tuple[bool, bool] | None:
-    """For a block that is only an opening or a closing `div`/`center` tag: (opens, centred)."""
+class LoneTag(NamedTuple):
+    """A block that is only a wrapper's tag: whether it opens, and what it wraps its blocks in
+    ("centred", "details" with the `summary` as `title`, or "" for a wrapper that only styled)."""
+
+    opens: bool
+    wraps: str = ""
+    title: tuple[Inline, ...] = ()
+
+
+def lone_tag(block: Block) -> LoneTag | None:
+    """For a block that is only an opening or a closing `div`/`center`/`details` tag (a
+    `<details>` with its `<summary>`): what it is."""
     if not isinstance(block, RawBlock):
         return None
     if LONE_CLOSER.match(block.html):
-        return False, False
+        return LoneTag(False)
     if LONE_OPENER.match(block.html):
-        return True, any(_centred(element) for element in _parse(block.html))
+        return LoneTag(True, "centred" if any(_centred(element) for element in _parse(block.html)) else "")
+    if LONE_DETAILS.match(block.html):
+        summary = next((element for element in _parse(block.html).iter() if _tag(element) == "summary"), None)
+        return LoneTag(True, "details", tuple(_trimmed(merge_text(_inlines(summary)))) if summary is not None else ())
     return None
 
 
 def place_wrappers(blocks: list[Block]) -> list[Block]:
-    """Blocks with each `div`/`center` tag standing alone paired with its closing tag some blocks
-    later: a centring pair wraps the blocks between in a Centered, another pair goes (a wrapper
-    that only styled them), and so does a tag that finds no partner. Inside quotes and list
-    items too."""
+    """Blocks with each `div`/`center`/`details` tag standing alone paired with its closing tag
+    some blocks later: a centring pair wraps the blocks between in a Centered, a details pair in
+    a callout, another pair goes (a wrapper that only styled them), and so does a tag that finds
+    no partner. Inside quotes and list items too."""
     out: list[Block] = []
-    openers: list[tuple[int, bool, RawBlock]] = []
+    openers: list[tuple[int, LoneTag, RawBlock]] = []
     for block in blocks:
         lone = lone_tag(block)
         if lone is None:
             out.append(_placed_inside(block))
             continue
-        opens, centred = lone
-        if opens:
-            openers.append((len(out), centred, block))  # type: ignore[arg-type]
+        if lone.opens:
+            openers.append((len(out), lone, block))  # type: ignore[arg-type]
         elif openers:
-            start, centred, opener = openers.pop()
-            if centred and out[start:]:
-                inner = out[start:]
+            start, opener, tag = openers.pop()
+            inner = out[start:]
+            if opener.wraps == "details":
                 del out[start:]
-                out.append(Centered(inner, opener.line, opener.blank_lines_before))
+                out.append(Callout(list(opener.title), [], tag.line, tag.blank_lines_before, kind="details",
+                                   blocks=inner))
+            elif opener.wraps == "centred" and inner:
+                del out[start:]
+                out.append(Centered(inner, tag.line, tag.blank_lines_before))
     return out
 
 

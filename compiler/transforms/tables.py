@@ -54,7 +54,8 @@ def _captioned(blocks: list[Block]) -> list[Block]:
             index += 1
         if notes:
             table = replace(table, notes=[*table.notes, *notes])
-        numeric = numeric_columns(table.header, table.rows)
+        body = [table.header, *table.rows][table.header_rows:]  # an HTML table may have several heading rows
+        numeric = numeric_columns(table.header, body)
         out.append(replace(table, numeric=numeric) if numeric != table.numeric else table)
     return out
 

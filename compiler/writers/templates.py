@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 from ..model.nodes import Inline, NoteRef, Section, Table
@@ -117,6 +117,7 @@ def load_layout(name_or_path: str) -> Layout:
     env.filters["math_svg"] = math_svg
     env.filters["without_notes"] = without_notes
     env.filters["table_width"] = table_width
+    env.filters["table_rows"] = table_rows
     env.tests["section"] = lambda node: isinstance(node, Section)
     env.globals["unknown"] = _unknown
     return Layout(config.get("name", folder.name), folder, config, env)
@@ -182,6 +183,27 @@ def text_width(text: str) -> float:
     """The estimated width of `text` in em: 1 for each CJK character, `NARROW_EM` for any other."""
     wide = len(WIDE_CHAR.findall(text))
     return wide + NARROW_EM * (len(text) - wide)
+
+
+class DrawnCell(NamedTuple):
+    """A cell as a table draws it: its content, its column, and the rows and columns it spans."""
+
+    content: list[Inline]
+    column: int
+    rows: int = 1
+    columns: int = 1
+
+
+def table_rows(table: Table) -> list[tuple[bool, list[DrawnCell]]]:
+    """Jinja filter: the rows of a table to draw, each (whether it is a heading row, its cells),
+    leaving out the cells a merged cell covers."""
+    spans = {(row, column): (rows, columns) for row, column, rows, columns in table.merged}
+    covered = {(row + down, column + across) for (row, column), (rows, columns) in spans.items()
+               for down in range(rows) for across in range(columns)} - set(spans)
+    return [(index < table.header_rows,
+             [DrawnCell(cell, column, *spans.get((index, column), (1, 1)))
+              for column, cell in enumerate(row) if (index, column) not in covered])
+            for index, row in enumerate([table.header, *table.rows])]
 
 
 def table_width(table: Table, padding: float = 1.0, wrap: float = 12.0) -> float:
