@@ -151,12 +151,12 @@ class NoteRef:
 
 @dataclass
 class CrossRef:
-    """A reference to a labelled figure, table or section (`@fig-id`, `@tbl-id`, `@sec-id`).
-    The cross-references transform resolves it: `target` is the ident it links to, `kind` what
-    it names ("figure", "table", "section"), `number` the figure's or table's number in its
-    chapter, `chapter` its chapter's number, and `given` a number its author wrote in the caption
-    (see `Figure`); a section reference shows the
-    section's title (`children`). Unresolved (`target` ""), it shows as written (`@label`)."""
+    """A reference to a labelled figure, table, equation or section (`@fig-id`, `@tbl-id`,
+    `@eq-id`, `@sec-id`). The cross-references transform resolves it: `target` is the ident it
+    links to, `kind` what it names ("figure", "table", "equation", "section"), `number` the
+    figure's, table's or equation's number in its chapter, `chapter` its chapter's number, and
+    `given` a number its author wrote in the caption (see `Figure`); a section reference shows
+    the section's title (`children`). Unresolved (`target` ""), it shows as written (`@label`)."""
 
     label: str
     target: str = ""
@@ -379,11 +379,18 @@ class Footnote:
 
 @dataclass
 class MathBlock:
-    """Display math (`$$…$$` on lines of their own), TeX kept as written."""
+    """Display math (`$$…$$` on lines of their own), TeX kept as written. An equation labelled
+    for references (`$$ … $$ {#eq-id}`, Quarto's syntax) has its `number` in the chapter (set by
+    the numbering transform), the chapter's number (`chapter`) and an `ident`; the layout prints
+    its number beside it."""
 
     tex: str = field(metadata=SHOWN)
     line: int
     blank_lines_before: int = field(default=0, metadata=NOT_DUMPED)
+    label: str = ""
+    number: int = 0
+    chapter: str = ""  # the chapter's number (`Document.number`), for the layout to prefix
+    ident: str = ""
 
 
 Block = Union[

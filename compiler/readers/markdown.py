@@ -61,6 +61,8 @@ ATTRIBUTES = r"""\{[ \t]*(?:(?:#[\w:.-]+|\.[\w:-]+|[\w-]+=(?:"[^"]*"|'[^']*'|[^\
 LEADING_ATTRIBUTES = re.compile(ATTRIBUTES)
 TRAILING_ATTRIBUTES = re.compile(rf"[ \t]*{ATTRIBUTES}[ \t]*$")
 ATTRIBUTE_ID = re.compile(r"#([\w:.-]+)")
+# What may follow display math alone in its paragraph: nothing, or its attributes (`{#eq-id}`).
+LABEL_ONLY = re.compile(rf"\s*(?:{ATTRIBUTES}\s*)?")
 # A table's caption on the line after it (Pandoc: `: 科技投入 {#tbl-rd}`, `Table: …`).
 TABLE_CAPTION = re.compile(r"^ {0,3}(?::|Table:)[ \t]+(?=\S)")
 # A GitHub alert's marker on the first line of a quote (`> [!NOTE]`, maybe a title after it).
@@ -173,7 +175,7 @@ def _read_segments(md: _Reader, segments: list[Segment], findings: Findings) -> 
             inner = place_wrappers(_read_segments(md, segment.children, findings))
             blocks.append(Footnote(segment.label, inner, segment.line, segment.blank_lines_before))
         else:
-            blocks.append(MathBlock(segment.tex, segment.line, segment.blank_lines_before))
+            blocks.append(MathBlock(segment.tex, segment.line, segment.blank_lines_before, label=segment.label))
     return _with_captions(blocks)
 
 
@@ -529,8 +531,10 @@ class _Converter:
             title, label = _without_attributes(self.inlines(element))
             return Heading(int(tag[1]), title, line, label=label)
         if tag == "p" and len(element) == 1 and element[0].tag == MATH_TAG and element[0].get("display") \
-                and not (element.text or "").strip() and not (element[0].tail or "").strip():
-            return MathBlock(element[0].text or "", line)  # a paragraph of `$$ … $$` alone
+                and not (element.text or "").strip() and LABEL_ONLY.fullmatch(element[0].tail or ""):
+            # a paragraph of `$$ … $$` alone (in a quote, say), maybe labelled
+            ident = ATTRIBUTE_ID.search(element[0].tail or "")
+            return MathBlock(element[0].text or "", line, label=ident.group(1) if ident else "")
         if tag == "p":
             stashed = PLACEHOLDER.fullmatch((element.text or "").strip()) if len(element) == 0 else None
             if stashed:

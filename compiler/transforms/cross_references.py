@@ -1,9 +1,10 @@
-"""Transform: each cross-reference (`@fig-map`, `@tbl-gdp`, `@sec-method`) is resolved to what it names.
+"""Transform: each cross-reference (`@fig-map`, `@tbl-gdp`, `@eq-growth`, `@sec-method`) is resolved to what it names.
 
-Run after ids are given (`sections.assign_ids`) and figures and tables numbered (`numbering`).
-A label names a figure (`{#fig-…}` after its image), a table (`{#tbl-…}` in its caption line or
-`label:` of a `table` block) or a section (`{#sec-…}` after its heading). A reference to a
-figure or table gets its `number`, `given` number and `chapter`; one to a section gets a copy of
+Run after ids are given (`sections.assign_ids`) and figures, tables and equations numbered
+(`numbering`). A label names a figure (`{#fig-…}` after its image), a table (`{#tbl-…}` in its
+caption line or `label:` of a `table` block), an equation (`{#eq-…}` after its closing `$$`) or
+a section (`{#sec-…}` after its heading). A reference to a figure, table or equation gets its
+`number`, `given` number and `chapter`; one to a section gets a copy of
 the section's title (`children`, footnote references left out); each gets `kind` and `target`,
 the id it links to. The layout prints them.
 
@@ -17,14 +18,14 @@ import copy
 from dataclasses import replace
 from typing import Any, Callable, Union, cast
 
-from ..model.nodes import CrossRef, Document, Figure, Inline, NoteRef, Section, Table, Text
+from ..model.nodes import CrossRef, Document, Figure, Inline, MathBlock, NoteRef, Section, Table, Text
 from ..model.traverse import (
     child_fields, is_span, iter_blocks, iter_inlines, iter_runs, map_leaves, map_runs, merge_text,
 )
 from .context import PassContext
 
-Labelled = Union[Figure, Table, Section]
-KINDS = {Figure: "figure", Table: "table", Section: "section"}
+Labelled = Union[Figure, Table, MathBlock, Section]
+KINDS = {Figure: "figure", Table: "table", MathBlock: "equation", Section: "section"}
 
 
 def resolve_cross_references(doc: Document, ctx: PassContext) -> Document:
@@ -35,11 +36,11 @@ def resolve_cross_references(doc: Document, ctx: PassContext) -> Document:
 
 
 def labelled(doc: Document, ctx: PassContext) -> dict[str, Labelled]:
-    """Every label of the document and the figure, table or section carrying it (the first, when
-    several do: each later one is a warning)."""
+    """Every label of the document and the figure, table, equation or section carrying it (the
+    first, when several do: each later one is a warning)."""
     found: dict[str, Labelled] = {}
     for block in iter_blocks(doc):
-        if not isinstance(block, (Figure, Table, Section)) or not block.label:
+        if not isinstance(block, (Figure, Table, MathBlock, Section)) or not block.label:
             continue
         first = found.get(block.label)
         if first is not None:
@@ -59,7 +60,8 @@ def _resolved(node: Inline, targets: dict[str, Labelled]) -> Inline:
     if isinstance(target, Section):
         return replace(node, target=target.ident, kind="section", number=0, given="", chapter="",
                        children=_title_copy(target.title))
-    return replace(node, target=target.ident, kind=KINDS[type(target)], number=target.number, given=target.given,
+    given = "" if isinstance(target, MathBlock) else target.given
+    return replace(node, target=target.ident, kind=KINDS[type(target)], number=target.number, given=given,
                    chapter=target.chapter, children=[])
 
 
@@ -89,5 +91,5 @@ def _report_unknown(doc: Document, targets: dict[str, Labelled], ctx: PassContex
         for node in iter_inlines(found.nodes):
             if isinstance(node, CrossRef) and node.label not in targets:
                 line, column, length = ctx.findings.locate(found.line, f"@{node.label}")
-                ctx.findings.warning(line, f"cross-reference @{node.label} names no figure, table or section: "
+                ctx.findings.warning(line, f"cross-reference @{node.label} names no figure, table, equation or section: "
                                            f"it is shown as written", column, length=length)

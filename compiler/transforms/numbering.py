@@ -1,4 +1,4 @@
-"""Transform: the chapter's number, and each figure's and table's number in the chapter.
+"""Transform: the chapter's number, and each figure's, table's and labelled equation's number in the chapter.
 
 The chapter's number (`Document.number`) is read from its title, conservatively: only
 `第十一章` / `第11章` / `第三篇` (the numeral read with cn2an) or `Chapter 11` gives one; a title
@@ -11,6 +11,10 @@ A caption that opens with its author's own number (`图 2.1 各大应用…`, `�
 keeps that number as `given`, and the caption loses the head (`图 2.1 `), so the layout, which
 prints `图`/`表` and the number, does not print it twice. An author's numbering that is
 irregular (mixed styles, gaps) is kept as written: `given` is what the author wrote.
+
+Display math is numbered as Quarto numbers it: only an equation given a label (`$$ … $$
+{#eq-id}`) gets a number, 1, 2, … in the chapter, apart from figures and tables; the layout
+prints it beside the equation (`(3-1)`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any, cast
 
 import cn2an
 
-from ..model.nodes import Block, Document, Figure, Table
+from ..model.nodes import Block, Document, Figure, MathBlock, Table
 from ..model.traverse import map_blocks, plain_text
 from .captions import split_number
 from .context import PassContext
@@ -47,11 +51,17 @@ def chapter_number(title: str) -> str:
 
 
 def number_figures_and_tables(doc: Document, ctx: PassContext) -> Document:
-    """Set the chapter's number, and number its figures and tables in document order."""
+    """Set the chapter's number, and number its figures, tables and labelled equations in
+    document order."""
     chapter = chapter_number(plain_text(doc.title))
-    counts = {Figure: 0, Table: 0}
+    counts = {Figure: 0, Table: 0, MathBlock: 0}
 
     def number(block: Block) -> Block:
+        if isinstance(block, MathBlock):
+            if not block.label:
+                return block
+            counts[MathBlock] += 1
+            return replace(block, number=counts[MathBlock], chapter=chapter)
         if not isinstance(block, (Figure, Table)):
             return block
         kind = type(block)

@@ -6,9 +6,9 @@ The layout's templates (`blocks.j2`) give a paragraph its `ident`, a section's h
 `<ident>-c`, a table's caption `<ident>-c` and each body cell `<ident>-<row>-<column>` (from 1;
 header cells none: print repeats them on each page a table spans, so a page would seem to begin
 in them). In-document links may point at these and at sections, callouts, figures, tables,
-footnotes and (in the EPUB) a note's first reference `<ident>-ref`; the print edition's page map
-finds where a page begins by the runs' ids, and the EPUB's page list puts its markers back into
-the tree at the same place (`PageStart`).
+footnotes, labelled equations and (in the EPUB) a note's first reference `<ident>-ref`; the
+print edition's page map finds where a page begins by the runs' ids, and the EPUB's page list
+puts its markers back into the tree at the same place (`PageStart`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable, Union
 
-from ..model.nodes import Block, Callout, Document, Figure, Footnote, KeyPoints, NoteRef, Paragraph, Section, Table
+from ..model.nodes import (
+    Block, Callout, Document, Figure, Footnote, KeyPoints, MathBlock, NoteRef, Paragraph, Section, Table,
+)
 from ..model.text import WORD_JOINER
 from ..model.traverse import PathStep, iter_block_paths, iter_blocks, iter_inlines, own_runs
 
@@ -85,11 +87,12 @@ def leading_runs(doc: Document) -> dict[str, str]:
 
 
 def block_ids(doc: Document) -> frozenset[str]:
-    """The ids of elements that hold blocks, not a run: sections, callouts, figures, tables and
-    footnotes. Text inside one of them but in none of its runs is no run's text (a note set in
-    a paragraph's line as a footnote belongs to the note, not to the paragraph)."""
+    """The ids of elements that hold blocks, not a run: sections, callouts, figures, tables,
+    footnotes and labelled equations. Text inside one of them but in none of its runs is no
+    run's text (a note set in a paragraph's line as a footnote belongs to the note, not to the
+    paragraph; an equation's number to no paragraph)."""
     return frozenset(block.ident for block in iter_blocks(doc)
-                     if isinstance(block, (Section, Callout, Figure, Table, Footnote)) and block.ident)
+                     if isinstance(block, (Section, Callout, Figure, Table, Footnote, MathBlock)) and block.ident)
 
 
 def anchors(doc: Document) -> frozenset[str]:

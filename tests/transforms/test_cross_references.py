@@ -75,7 +75,7 @@ def test_an_unknown_label_is_a_warning_and_shows_as_written():
     out = apply(doc, resolve_cross_references, findings=findings)
     assert out.children[0].children == [t.Text("见@fig-nowhere。")]
     assert messages(findings) == [
-        (3, "warning", "cross-reference @fig-nowhere names no figure, table or section: it is shown as written")]
+        (3, "warning", "cross-reference @fig-nowhere names no figure, table, equation or section: it is shown as written")]
 
 
 def test_a_label_given_twice_is_a_warning_and_references_go_to_the_first():
