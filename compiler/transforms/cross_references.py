@@ -91,5 +91,5 @@ def _report_unknown(doc: Document, targets: dict[str, Labelled], ctx: PassContex
         for node in iter_inlines(found.nodes):
             if isinstance(node, CrossRef) and node.label not in targets:
                 line, column, length = ctx.findings.locate(found.line, f"@{node.label}")
-                ctx.findings.warning(line, f"cross-reference @{node.label} names no figure, table, equation or section: "
-                                           f"it is shown as written", column, length=length)
+                ctx.findings.warning(line, f"cross-reference @{node.label} names no figure, table, equation or "
+                                           f"section: it is shown as written", column, length=length)
