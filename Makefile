@@ -4,7 +4,7 @@
 SAMPLE := tests/fixtures/000_946237fb39f22908.txt
 VENV := .venv
 PY := $(VENV)/bin/python
-DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
+DEBIAN_PACKAGES := fonts-noto-cjk fonts-noto-core fonts-symbola libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
 	default-jre-headless poppler-utils qpdf
 # only the tests need these: Chromium for DAISY Ace
 TEST_DEBIAN_PACKAGES := chromium

@@ -30,7 +30,7 @@ from typing import Any, Iterable
 
 from .. import __version__
 from ..writers.fonts import MANIFEST as FONTS_MANIFEST
-from ..writers.fonts import load_manifest_files
+from ..writers.fonts import all_font_files
 from ..resources import LAYOUTS_DIR
 
 
@@ -78,10 +78,11 @@ def distributions_key() -> str:
 
 
 def font_files_key() -> str:
-    """The identities (path, size, modification time) of the font files fonts/fonts.toml names: a
-    font package upgraded in place changes the glyphs a laid-out part refers to."""
+    """The identities (path, size, modification time) of the font files fonts/fonts.toml names, the
+    fallback chain's too: a font package upgraded in place changes the glyphs a laid-out part
+    refers to, and one installed gives a character a face it had not."""
     try:
-        files = sorted({file for own in load_manifest_files().values() for file in own})
+        files = sorted(all_font_files())
     except (OSError, ValueError):
         files = []
     identities = []

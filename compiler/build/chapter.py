@@ -42,6 +42,7 @@ def compile_source(path: str | Path, progress: Progress | None = None) -> Compil
     # imported here: a build found up to date needs neither the reader nor the transforms
     from ..readers.markdown import read_document
     from ..transforms import normalise
+    from ..writers.print.coverage import check_printable
 
     progress = progress if progress is not None else Progress()
     with progress.phase("read"):
@@ -50,6 +51,7 @@ def compile_source(path: str | Path, progress: Progress | None = None) -> Compil
         doc = read_document(source, findings)
     with progress.phase("normalise"):
         doc = normalise(doc, findings, base_dir=source.path.parent)
+        check_printable(doc, findings)  # before layout: a character no font has would print as a box
     return Compiled(source, doc, findings)
 
 

@@ -1,7 +1,10 @@
 """Fonts: the manifest in `fonts/fonts.toml` and a check that its families are installed.
 
 WeasyPrint finds faces through fontconfig; a missing CJK face would silently fall back to
-another font (or to tofu), so the build checks first and names the package to install.
+another font (or to tofu), so the build checks first and names the package to install. The
+manifest's fallback chain (`[[fallback]]`) follows each role's CJK face in the font stacks, for
+the characters the CJK faces lack; its faces may be missing (`compiler.checks.coverage` warns
+about the characters that then have no face).
 """
 
 from __future__ import annotations
@@ -28,15 +31,36 @@ class Face:
     licence: str
     source: str
     debian_package: str
+    files: tuple[str, ...] = ()
+
+
+def _faces(path: Path, kind: str) -> list[Face]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [
+        Face(f["family"], f["role"], f["licence"], f["source"], f.get("debian_package", ""), tuple(f.get("files", [])))
+        for f in data.get(kind, [])
+    ]
 
 
 def load_manifest(path: Path = MANIFEST) -> list[Face]:
-    """The faces fonts/fonts.toml lists."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [
-        Face(f["family"], f["role"], f["licence"], f["source"], f.get("debian_package", ""))
-        for f in data.get("face", [])
-    ]
+    """The faces fonts/fonts.toml lists (the CJK faces the layouts name; each must be installed)."""
+    return _faces(path, "face")
+
+
+def load_fallback(path: Path = MANIFEST) -> list[Face]:
+    """The fallback chain of fonts/fonts.toml, in order: faces for the characters the CJK faces
+    lack, each optional."""
+    return _faces(path, "fallback")
+
+
+def language_families(language: str, path: Path = MANIFEST) -> dict[str, str]:
+    """Role → family for a document language, as `font_variables_css` selects them: the longest
+    manifest language tag that is the language or a prefix of it (CSS `:lang()`), else zh-Hans."""
+    languages = tomllib.loads(path.read_text(encoding="utf-8")).get("languages", {})
+    wanted = language.lower()
+    matching = [tag for tag in languages if wanted == tag.lower() or wanted.startswith(tag.lower() + "-")]
+    chosen = max(matching, key=lambda tag: tag.count("-"), default="zh-Hans")
+    return dict(languages.get(chosen, {}))
 
 
 @lru_cache(maxsize=1)
@@ -60,17 +84,26 @@ def check_fonts(faces: list[Face] | None = None) -> None:
 def font_variables_css(path: Path = MANIFEST) -> str:
     """CSS custom properties naming each role's face, per language, from the manifest:
     `:root { --serif: "…SC" } :root:lang(zh-Hant) { --serif: "…TC" }`. Page margin boxes
-    inherit them from the root, so running heads follow the document's script too."""
+    inherit them from the root, so running heads follow the document's script too. Each role's
+    face is followed by the fallback chain: Pango sets a character in the first face of the
+    stack that has it, so a character the CJK face has never reaches the fallback faces."""
     languages = tomllib.loads(path.read_text(encoding="utf-8")).get("languages", {})
+    chain = "".join(f', "{face.family}"' for face in load_fallback(path))
     rules = []
     for language in sorted(languages, key=lambda tag: tag.count("-")):  # longer tags later, so they win
-        roles = "; ".join(f'--{role}: "{family}"' for role, family in sorted(languages[language].items()))
+        roles = "; ".join(f'--{role}: "{family}"{chain}' for role, family in sorted(languages[language].items()))
         selector = ":root" if language == "zh-Hans" else f":root:lang({language})"
         rules.append(f"{selector} {{ {roles}; }}")
     return "\n".join(rules) + "\n"
 
 
 def load_manifest_files(path: Path = MANIFEST) -> dict[str, list[str]]:
-    """Family → its font files, as the manifest lists them."""
+    """Family → its font files, as the manifest lists them (the CJK faces, not the fallback chain)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return {face["family"]: face.get("files", []) for face in data.get("face", [])}
+
+
+def all_font_files(path: Path = MANIFEST) -> list[str]:
+    """Every font file the manifest names, the fallback chain's too, each once: what a laid-out
+    page may have taken glyphs from."""
+    return list(dict.fromkeys(file for face in [*load_manifest(path), *load_fallback(path)] for file in face.files))

@@ -31,12 +31,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ...diagnostics import EXIT_FAILURE, ReportError
 from ...model.nodes import Block, BulletList, Document, Inline, KeyPoints, RunIn, Strong
 from ...model.traverse import child_blocks, is_span, iter_blocks, iter_runs, shown_fields, shown_text
-from ..fonts import MANIFEST
+from ..fonts import MANIFEST, load_fallback
 
 # The elements set in the sans face, bold. Everything else inherits the serif face from `body`.
 SANS_SELECTORS = "h1, h2, h3, h4, h5, h6, .callout-title, .key-points-title, strong.run-in"
@@ -137,7 +137,12 @@ def embedded_fonts(doc: Document, extra_text: str = "", manifest: Path = MANIFES
         file_name = f"{FONT_DIR}/{_safe_name(source.postscript_name)}-subset.otf"
         faces.append(EmbeddedFace(role, file_name, CSS_FAMILY[kind], weight, source, covered, missing))
         files.append((file_name, data))
-    return EmbeddedFonts(files, font_css(faces, chosen), faces)
+    # Reading systems bring fonts of their own for the scripts the subsets lack; the stacks name
+    # the print edition's fallback faces first, for those that have them (none are embedded: a
+    # Thai or Arabic face's shaping rules are not CJK_FEATURES, and a reading system has such
+    # faces), and only when needed, so an EPUB whose characters the subsets hold stays as it was.
+    fallback = [face.family for face in load_fallback(manifest)] if any(face.missing for face in faces) else []
+    return EmbeddedFonts(files, font_css(faces, chosen, fallback), faces)
 
 
 # ---------------------------------------------------------------- which characters, per role
@@ -339,8 +344,9 @@ def _quoted(family: str) -> str:
     return '"' + family.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def font_css(faces: list[EmbeddedFace], chosen: Profile) -> str:
-    """The @font-face rules of `faces` and the rules that apply them to body text and titles."""
+def font_css(faces: list[EmbeddedFace], chosen: Profile, fallback: Sequence[str] = ()) -> str:
+    """The @font-face rules of `faces` and the rules that apply them to body text and titles,
+    each stack with the `fallback` families after the subset and its source face."""
     lines = ["/* Subsets of the Noto CJK faces (SIL Open Font License 1.1) with this chapter's characters only. */"]
     for face in faces:
         lines += [
@@ -352,11 +358,13 @@ def font_css(faces: list[EmbeddedFace], chosen: Profile) -> str:
             "}",
         ]
     kinds = {ROLES[face.role][0] for face in faces}
+    chain = "".join(f"{_quoted(family)}, " for family in fallback)
     if "serif" in kinds:
-        lines.append(f"{SERIF_SELECTORS} {{ font-family: {_quoted(CSS_FAMILY['serif'])}, {_quoted(chosen.serif)}, serif; }}")
+        lines.append(f"{SERIF_SELECTORS} {{ font-family: {_quoted(CSS_FAMILY['serif'])}, {_quoted(chosen.serif)}, "
+                     f"{chain}serif; }}")
     if "sans" in kinds:
         lines.append(
-            f"{SANS_SELECTORS} {{ font-family: {_quoted(CSS_FAMILY['sans'])}, {_quoted(chosen.sans)}, sans-serif; "
+            f"{SANS_SELECTORS} {{ font-family: {_quoted(CSS_FAMILY['sans'])}, {_quoted(chosen.sans)}, {chain}sans-serif; "
             "font-weight: bold; }"
         )
     return "\n".join(lines) + "\n"
