@@ -5,9 +5,10 @@ the paragraphs the later passes compare; `table` blocks are read, and figures an
 tables made, while captions and notes are still the blocks next to them and before a sidebar
 test could take an image or a caption line for a sidebar; sidebars are found while the tree is
 still flat and blank-line gaps are known; a split paragraph is rejoined before sections are
-recovered; nesting comes after recovery; figures and tables are numbered and cross-references
-resolved once every block has its id; the prose is checked last, on the tree the outputs will
-show. No transform knows about PDF or EPUB, nor how the layout prints a number (`图 3-1`).
+recovered, and before sidebars written out (`::: sidebar`) are given the recovered ones' node;
+nesting comes after recovery; figures and tables are numbered and cross-references resolved once
+every block has its id; the prose is checked last, on the tree the outputs will show. No transform
+knows about PDF or EPUB, nor how the layout prints a number (`图 3-1`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from ..checks.prose import report_findings
 from ..diagnostics import Findings
 from ..model.nodes import Document
-from .callouts import make_callouts
+from .callouts import make_callouts, written_sidebars
 from .context import PassContext, Transform
 from .cross_references import resolve_cross_references
 from .data_tables import read_data_tables
@@ -59,6 +60,7 @@ def pipeline() -> list[Transform]:
         caption_tables,
         make_callouts,
         rejoin_split_paragraphs,
+        written_sidebars,
         make_key_points,
         mark_run_ins,
         full_width_punctuation,

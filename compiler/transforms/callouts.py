@@ -19,6 +19,11 @@ Each sidebar is a finding (`callout-recovered`, info; an untitled one also `call
 a warning). Callouts the author wrote (`::: info …`, with a `kind`) are never touched; the
 front matter's `recover_callouts: false` and a `<!-- reportc: keep -->` line before a paragraph
 keep paragraphs as they are (see `compiler.transforms.overrides`).
+
+A sidebar written out (`::: sidebar 标题` … `:::`, what `reportc fix` writes for a recovered one)
+is the same box: no kind, and its one paragraph its text (`written_sidebars`), so that a chapter
+builds to the same tree before and after `fix`. It is made so only after split paragraphs are
+rejoined: a box its author wrote splits no paragraph.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from dataclasses import replace
 
 from ..model.nodes import Block, Callout, Document, Inline, Paragraph, Strong, Text
 from ..model.text import SENTENCE_END
-from ..model.traverse import merge_text, plain_text
+from ..model.traverse import map_blocks, merge_text, plain_text
 from .context import PassContext
 from .overrides import kept, switched_on
 from .rejoin import runs_on
@@ -41,6 +46,7 @@ TITLE_SPLIT = re.compile(r"^(\S{2,%d}?)[ \u3000]+(\S.*)$" % MAX_TITLE, re.S)
 NOT_IN_TITLE = re.compile(r"[。，；！？]")
 DATE = re.compile(r"^(\d{4}年)?\d{1,2}月(\d{1,2}日)?$|^\d{4}年$")  # `8月17日 揭牌…`: a date, not a title
 NO_TITLE = "sidebar box without a title: set its title in bold at its start"
+SIDEBAR = "sidebar"  # the kind of a written-out sidebar (`::: sidebar 标题`)
 
 
 def spacing(blocks: list[Block]) -> tuple[int, int]:
@@ -117,3 +123,19 @@ def _lstrip(node: Inline) -> Inline:
     if isinstance(node, Text):
         return Text(node.text.lstrip(" \t\u3000"))
     return node
+
+
+def written_sidebars(doc: Document, ctx: PassContext) -> Document:
+    """A sidebar its author wrote out (`::: sidebar 标题` … `:::`) becomes the node a recovered
+    one is: no kind (the layout draws it as the chapter's other sidebars) and, when it holds one
+    paragraph, that paragraph's text as its own run. The title is the fence's, as written; none
+    is taken from the text."""
+
+    def sidebar(block: Block) -> Block:
+        if not isinstance(block, Callout) or block.kind != SIDEBAR:
+            return block
+        if len(block.blocks) == 1 and isinstance(block.blocks[0], Paragraph):
+            return replace(block, kind="", children=block.blocks[0].children, blocks=[])
+        return replace(block, kind="")
+
+    return map_blocks(doc, sidebar)

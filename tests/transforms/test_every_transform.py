@@ -39,6 +39,7 @@ SMALL_CHAPTERS: dict[str, tuple[tuple[str, ...], str]] = {
     "untitled sidebar": (("make_callouts",), "# T\n\n政策享受有效期内的\n\n\n\n框内文字没有标题。\n\n高新技术。\n"),
     "split paragraph": (("rejoin_split_paragraphs",),
                         "# T\n\n政策享受有效期内的\n\n\n\n**框题** 框内文字。\n\n高新技术成果转化项目270项。\n"),
+    "written sidebar": (("written_sidebars",), "# T\n\n正文。\n\n::: sidebar 框题\n框内文字。\n:::\n"),
     "key points": (("make_key_points",), "# T\n\n- 要点一\n- **要点**二\n\n正文。\n"),
     "run-ins": (("mark_run_ins",), "# T\n\n**甲。**乙\n\n> **丙。**丁\n"),
     "ascii punctuation": (("full_width_punctuation",), "# T\n\n**开源技术**,上海(市):好!\n\n## 标题(一)\n\n- 要点;甲\n"),

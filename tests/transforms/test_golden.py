@@ -101,6 +101,7 @@ def test_pipeline_order():
         "caption_tables",
         "make_callouts",
         "rejoin_split_paragraphs",
+        "written_sidebars",
         "make_key_points",
         "mark_run_ins",
         "full_width_punctuation",
