@@ -3,6 +3,11 @@
 `load_book` reads and checks the file: an unknown key, a value of the wrong type or a missing
 chapter is an error naming it (exit 2). A `[hant]` table gives the texts a Traditional edition
 prints (`PRINTED`) as they are to be printed, instead of their OpenCC conversion.
+
+`recover = { sections = false, callouts = false, rejoin = false }` switches a structure recovery
+off for every chapter, and `section_names = [...]` restricts recovered sections to those names,
+as a chapter's front matter does (`recover_sections: false`, `section_names: [...]`, see
+`compiler.transforms.overrides`); what a chapter's own front matter says wins.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ LANGUAGE_OF = {"s2t": "zh-Hant", "s2tw": "zh-Hant-TW", "s2twp": "zh-Hant-TW", "s
 # book.toml's texts that an edition prints and declares, which a [hant] table may give for the
 # Traditional edition (see compiler.books.edition_text)
 PRINTED = ("title", "subtitle", "editors", "publisher", "edition")
+# The recoveries `recover = { … = false }` switches off, each the front-matter key `recover_<name>`.
+RECOVERIES = ("sections", "callouts", "rejoin")
 
 
 @dataclass
@@ -45,10 +52,20 @@ class Book:
     layout: str = "yearbook"  # a layout's name in layouts/, or a layout folder
     pdf_variant: PdfVariant | Literal[""] = ""
     hant: dict[str, Any] = field(default_factory=dict)  # [hant]: PRINTED texts of a Traditional edition
+    recover: dict[str, bool] = field(default_factory=dict)  # RECOVERIES switched on or off for every chapter
+    section_names: list[str] | None = None  # the only names a recovered section may have, in every chapter
 
     @property
     def folder(self) -> Path:
         return self.path.parent
+
+    def chapter_defaults(self) -> dict[str, str]:
+        """The recovery settings as the front-matter keys each chapter has unless it gives them
+        itself (`recover_sections: false`, `section_names: [...]`)."""
+        defaults = {f"recover_{name}": "true" if on else "false" for name, on in self.recover.items()}
+        if self.section_names is not None:
+            defaults["section_names"] = "[" + ", ".join(self.section_names) + "]"
+        return defaults
 
     @property
     def output_language(self) -> str:
@@ -59,7 +76,7 @@ class Book:
 _TYPES = {
     "title": str, "subtitle": str, "edition": str, "year": int, "publisher": str, "isbn": str,
     "editors": list, "language": str, "script": str, "opencc": str, "layout": str, "chapters": list,
-    "pdf_variant": str, "hant": dict,
+    "pdf_variant": str, "hant": dict, "recover": dict, "section_names": list,
 }
 
 
@@ -70,6 +87,9 @@ def load_book(path: str | Path) -> Book:
                           invalid="not a valid TOML book file")
     _check_keys(path, data, _TYPES)
     _check_keys(path, data.get("hant", {}), {key: _TYPES[key] for key in PRINTED}, table="hant")
+    _check_keys(path, data.get("recover", {}), {name: bool for name in RECOVERIES}, table="recover")
+    if any(not isinstance(name, str) or not name.strip() for name in data.get("section_names", [])):
+        raise ReportError(f"{path}: 'section_names' must list names", EXIT_USAGE)
     for required in ("title", "chapters"):
         if not data.get(required):
             raise ReportError(f"{path}: '{required}' is missing", EXIT_USAGE)

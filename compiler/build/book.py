@@ -82,7 +82,7 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
         raise ReportError(f"layout '{book.layout}' has no [book] template", EXIT_USAGE)
     date = build_date([book.path, *book.chapters], inputs)
     inputs.add(book.chapters)  # hashed before they are read
-    compiled = [compile_source(chapter, progress) for chapter in book.chapters]
+    compiled = [compile_source(chapter, progress, book.chapter_defaults()) for chapter in book.chapters]
     for chapter in compiled:
         stop_on_findings(chapter.findings, strict=options.strict, check_hint="run 'reportc check' on the chapter")
     compiled = [Compiled(c.source, chapter_of_book(c.doc, number, book), c.findings)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import unquote
 
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, Finding, Findings, ReportError
@@ -37,8 +37,22 @@ class Compiled:
     findings: Findings
 
 
-def compile_source(path: str | Path, progress: Progress | None = None) -> Compiled:
-    """Read and normalise one chapter; findings are collected, not raised."""
+def compile_source(path: str | Path, progress: Progress | None = None,
+                   defaults: Mapping[str, str] | None = None) -> Compiled:
+    """Read and normalise one chapter; findings are collected, not raised. `defaults` are
+    front-matter keys the chapter has unless its own front matter sets them (a book's
+    recovery settings)."""
+    return _compile(lambda: read_source(path), progress, defaults)
+
+
+def compile_text(source: SourceText, progress: Progress | None = None,
+                 defaults: Mapping[str, str] | None = None) -> Compiled:
+    """`compile_source` for a chapter already read (`reportc fix` compiles the text it would write)."""
+    return _compile(lambda: source, progress, defaults)
+
+
+def _compile(read: Callable[[], SourceText], progress: Progress | None,
+             defaults: Mapping[str, str] | None) -> Compiled:
     # imported here: a build found up to date needs neither the reader nor the transforms
     from ..readers.markdown import read_document
     from ..transforms import normalise
@@ -46,9 +60,11 @@ def compile_source(path: str | Path, progress: Progress | None = None) -> Compil
 
     progress = progress if progress is not None else Progress()
     with progress.phase("read"):
-        source = read_source(path)
+        source = read()
         findings = Findings(source.name, lines=source.text.split("\n"))
         doc = read_document(source, findings)
+        if defaults:
+            doc = replace(doc, meta={**defaults, **doc.meta})
     with progress.phase("normalise"):
         doc = normalise(doc, findings, base_dir=source.path.parent)
         check_printable(doc, findings)  # before layout: a character no font has would print as a box

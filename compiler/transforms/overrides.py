@@ -8,7 +8,9 @@
 - Front matter: `recover_sections: false`, `recover_callouts: false`, `recover_rejoin: false`
   switch one recovery off for the chapter; `section_names: [浦东新区, 徐汇区]` restricts the
   recovered sections to the names listed (and recovers them without the gazetteer's
-  sibling test: the author said they are the chapter's sections).
+  sibling test: the author said they are the chapter's sections). A book's `book.toml` gives
+  the same settings to every chapter (`recover = { sections = false }`, `section_names = [...]`:
+  `compiler.books.config`), as front-matter keys its chapters' own front matter overrides.
 Explicit markup needs no override: a real heading is never replaced, and a callout its author
 wrote (`::: info 标题`, one with a `kind`) is never touched by the sidebar passes.
 """
