@@ -1,4 +1,4 @@
-"""The command line: `reportc build`, `reportc check` and `reportc watch`.
+"""The command line: `reportc build`, `reportc check`, `reportc watch` and `reportc fix`.
 
 Exit codes: 0 success, 1 build or check failure, 2 bad usage or unreadable input, 128 + the
 signal's number when SIGINT or SIGTERM stops a build, 141 (128 + SIGPIPE) when output goes to a
@@ -91,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the findings as JSON records, one per line")
 
     _add_build_options(commands.add_parser("watch", help="build, then build again whenever the chapter is saved"))
+
+    fix = commands.add_parser("fix", help="write the structure a build recovers into the chapter as explicit Markdown")
+    fix.add_argument("source", help="the chapter's Markdown-style text file")
+    target = fix.add_mutually_exclusive_group()
+    target.add_argument("-o", "--output", metavar="FILE", help="write the fixed chapter to FILE (default: standard output)")
+    target.add_argument("--in-place", action="store_true", help="replace the chapter with the fixed one")
     return parser
 
 
@@ -131,6 +137,8 @@ def _run(argv: list[str] | None) -> int:
             return _new(args)
         if args.command == "verify":
             return _verify(args)
+        if args.command == "fix":
+            return _fix(args)
         return _check(args)
     except ReportError as exc:
         report_error(exc, args)
@@ -289,6 +297,29 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print_findings(findings, items, sys.stdout)
     return EXIT_FAILURE if stopping_findings(findings, strict=args.strict) else EXIT_OK
+
+
+def _fix(args: argparse.Namespace) -> int:
+    """The chapter with its recovered structure written out: to standard output, to `-o FILE` or
+    over itself (`--in-place`), in its own encoding and line ends; what was written, and what
+    was left as it is, said on stderr."""
+    from ..build.fix import fix_source, write_atomically
+
+    fixed = fix_source(args.source)
+    if args.in_place:
+        if fixed.changed:  # an unchanged chapter keeps its time: its build stays up to date
+            source = Path(args.source).resolve()  # a symbolic link stays one: its target is fixed
+            write_atomically(source, fixed.data, mode_of=source)
+    elif args.output:
+        write_atomically(Path(args.output), fixed.data)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(fixed.data)
+        sys.stdout.buffer.flush()
+    for line, why in fixed.left:
+        print(f"{args.source}:{line}: {why}", file=sys.stderr)
+    print(fixed.summary(), file=sys.stderr, flush=True)
+    return EXIT_OK
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ from pathlib import Path
 from ..diagnostics import EXIT_USAGE, ReportError
 from ..model.text import is_han
 
+LINE_END = re.compile("(\r\n|\r|\n)")
 # C0 controls but tab, LF and CR; DEL; C1 controls; the two non-characters XML forbids.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # More control characters than this share of the text, and it is not text at all.
@@ -72,6 +73,11 @@ class SourceText:
 def read_source(path: str | Path) -> SourceText:
     """Read and decode a chapter. Raises ReportError (exit 2) when it cannot be read as text."""
     path = Path(path)
+    return decode_source(path, read_source_bytes(path))
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """A chapter file's bytes. Raises ReportError (exit 2) when it is no regular file or cannot be read."""
     if not path.exists():
         reason = "no such file (a broken symbolic link)" if path.is_symlink() else "no such file"
         raise ReportError(f"{path}: {reason}", EXIT_USAGE)
@@ -81,10 +87,9 @@ def read_source(path: str | Path) -> SourceText:
         # a FIFO or a device would block or never end
         raise ReportError(f"{path}: is not a regular file, not a chapter file", EXIT_USAGE)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ReportError(f"{path}: cannot be read ({exc.strerror or exc})", EXIT_USAGE) from None
-    return decode_source(path, data)
 
 
 def decode_source(path: Path, data: bytes) -> SourceText:
@@ -99,6 +104,22 @@ def decode_source(path: Path, data: bytes) -> SourceText:
     if not text.strip():
         notes.append(Note(1, 1, "warning", "the chapter is empty"))
     return SourceText(path=path, text=text, encoding=encoding, notes=tuple(notes))
+
+
+def decoded_lines(path: Path, data: bytes) -> list[tuple[str, str]]:
+    """The lines of a chapter's bytes as decoded, before anything is removed, each with its own
+    line end (CRLF, CR or LF; "" for a last line without one): the nth is line n of the
+    `SourceText`. What `reportc fix` writes back of the lines it does not change."""
+    text, _ = _decode(path, data)
+    pieces = LINE_END.split(text)
+    return list(zip(pieces[0::2], [*pieces[1::2], ""]))
+
+
+def encode_source(text: str, encoding: str) -> bytes:
+    """`text` as bytes of the `encoding` a source was read in (`SourceText.encoding`), with the
+    byte-order mark the source had."""
+    marks = {codec: bom for bom, codec, label in BOMS if label != "UTF-8"}
+    return marks.get(encoding, b"") + text.encode(encoding)
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
