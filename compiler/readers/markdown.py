@@ -44,6 +44,7 @@ from ..model.traverse import merge_text, plain_text, tree_text
 from .containers import BLANK, CODE_FENCE as FENCE, Div, Lines, Note, Segment, scan
 from .extensions import MATH_TAG, NOTE_TAG, REF_TAG, ReportExtension
 from .html import lone_tag, place_wrappers, read_html_block, read_html_run, report_refused
+from .commonmark import as_commonmark_reads, interrupts_paragraph
 from .source import SourceText
 
 LIST_MARKER = re.compile(r"^ {0,3}([-*+]|\d{1,9}[.)])[ \t]")
@@ -72,7 +73,7 @@ ALERT = re.compile(r"^[ \t]*\[!(note|tip|important|warning|caution|info|danger)\
 # footnotes': those are read), ordered-list numbers, character references, fence lines, tags,
 # attributes (`{#fig-1}`), and the labels of footnote and cross-references (`[^1]`, `@fig-1`).
 NOT_SHOWN = re.compile(r"<!--.*?(?:-->|\Z)|\]\([^)]*\)?(?:\{[^{}\n]*\})?|^ {0,3}\[(?!\^)[^\]]+\]:.*$"
-                       r"|^[ \t]*\d{1,9}[.)](?=[ \t])|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$|</?[A-Za-z][^<>]*>"
+                       r"|^[ \t]*\d{1,9}[.)](?=[ \t]|$)|&#?\w+;|^ {0,3}(?:`{3,}|~{3,}).*$|</?[A-Za-z][^<>]*>"
                        r"|\{[ \t]*[#.][^{}\n]*\}|\[\^[^\]\s]+\]|@(?:fig|tbl|sec|eq)-[\w-]+", re.S | re.M)
 LONG_MARKER_RUN = re.compile(r"\*{3,}|_{3,}")
 MARKER = re.compile(r"[*_]+")
@@ -329,7 +330,7 @@ def _groups(lines: list[str], start: int, hidden: frozenset[int] = frozenset()) 
             pending_blanks += 1
             pending_hidden += index in hidden
             continue
-        interrupts = LIST_MARKER.match(line) or _table_starts(lines, index)
+        interrupts = interrupts_paragraph(line) or _table_starts(lines, index)
         captions = bool(TABLE_CAPTION.match(line)) and _table_starts(current, 0)
         if current and not held_open and ((interrupts and not _in_list(current) and not _table_starts(current, 0))
                                           or captions):
@@ -373,20 +374,6 @@ def without_comments(raw: str) -> str:
     """Raw HTML with its comments taken out: they are the author's notes, not content. What
     stands beside a comment in the same stashed chunk (`<!-- 注 --><b>文</b>`) stays."""
     return HTML_COMMENT.sub("", raw) if "<!--" in raw else raw
-
-
-def _two_space_lists(lines: list[str]) -> list[str]:
-    """A list written with 2-space indentation, re-indented to the 4 spaces Python-Markdown reads.
-
-    CommonMark continues an item at the indentation of its text (2 for `- `); Python-Markdown
-    needs 4, and would cut the list at a 2-space continuation paragraph or nested list."""
-    if not LIST_MARKER.match(lines[0]):
-        return lines
-    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
-    if all(n % 2 == 0 for n in indents) and any(n % 4 for n in indents):
-        return [" " * (2 * (len(line) - len(line.lstrip(" ")))) + line.lstrip(" ") if line.strip() else line
-                for line in lines]
-    return lines
 
 
 def _indented_prose(line: str) -> bool:
@@ -458,7 +445,7 @@ def _lost(lines: list[str], blocks: list[Block]) -> Counter:
 
 
 def _convert(md: _Reader, group: _Group, lines: list[str]) -> list[Block]:
-    root = md.convert("\n".join(_two_space_lists(lines)))
+    root = md.convert("\n".join(as_commonmark_reads(lines)))
     if root is None:
         return []
     converter = _Converter(md, group)
@@ -594,7 +581,9 @@ class _Converter:
         holds_blocks = any(child.tag in BLOCK_TAGS for child in li)
         line = self.line_of(li, container=holds_blocks and not (li.text or "").strip())
         if not holds_blocks:
-            return ListItem([Paragraph(self.inlines(li), line)], line)
+            run = self.inlines(li)
+            empty = all(isinstance(node, Text) and not node.text.strip() for node in run)
+            return ListItem([] if empty else [Paragraph(run, line)], line)  # `-` alone is an empty item
         children: list[Block] = []
         pending: list[Inline] = self._text_nodes(li.text or "")
 
