@@ -57,6 +57,13 @@ INTERNALS: tuple[Internal, ...] = (
     Internal("weasyprint.pdf.stream", "Stream.marked", "patched", "pdf_artifacts", "db0b0ade89909d88"),
     Internal("weasyprint.pdf.tags", "_build_box_tree", "patched", "pdf_artifacts", "e8338d00c41d15e4"),
     Internal(_BOXES, "MarginBox", "read", "pdf_artifacts"),
+    # footnotes on their call's page
+    Internal("weasyprint.layout.block", "_linebox_layout", "rewritten", "footnotes", "2edf8a7e471b161a"),
+    Internal("weasyprint.layout", "LayoutContext().reported_footnotes", "read", "footnotes"),
+    Internal("weasyprint.layout", "LayoutContext().current_page_footnotes", "read", "footnotes"),
+    Internal("weasyprint.layout", "LayoutContext().current_footnote_area", "read", "footnotes"),
+    Internal("weasyprint.layout", "LayoutContext().page_bottom", "read", "footnotes"),
+    Internal("weasyprint.layout", "LayoutContext().in_column", "read", "footnotes"),
     # font programs left to the join
     Internal("weasyprint.pdf.fonts", "Font.clean", "patched", "deferred_fonts", "3db83c9cee49a40f"),
     # reading rendered pages

@@ -276,15 +276,10 @@ def test_footnotes_spread_over_pages_lie_under_the_body_text_on_or_after_their_r
     assert all(call <= note <= call + 1 for call, note in shown.values()), places
 
 
-# WeasyPrint 70 keeps a paragraph's first lines (orphans) on a page by moving the notes already
-# set there to the next page ("report footnotes", weasyprint/layout/block.py, _linebox_layout),
-# although a break before the paragraph would keep every note with its reference; and the line
-# it keeps so is appended without its own notes being laid out: a note called in that line is
-# never set (here: notes 2 and 3 go to page 3, note 4 is lost). A patch in
-# compiler/weasyprint_patches has to stop both. Strict: the mark goes stale when they are fixed.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="WeasyPrint moves set footnotes to the next page to keep a paragraph's orphans, "
-                          "and loses a note called in the line it keeps so")
+# WeasyPrint 70 alone keeps a paragraph's first lines (orphans) on a page by moving the notes
+# already set there to the next page, and never sets a note called in the line it keeps so (here
+# notes 2 and 3 went to page 3, note 4 was lost): compiler/weasyprint_patches/footnotes.py stops
+# both, and tests/weasyprint_patches/test_footnotes.py has each case on its own.
 def test_footnotes_spread_over_pages_each_lie_on_their_references_page(strain):
     places = footnote_places(strain.pdf, STRAIN_NOTES)
     assert {number: note for number, (_, note) in places.items()} == {
