@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from ..diagnostics import EXIT_FAILURE, ReportError
 from ..resources import FONTS_DIR
@@ -81,14 +82,16 @@ def check_fonts(faces: list[Face] | None = None) -> None:
             raise ReportError(f"font '{face.family}' is not installed{hint}", EXIT_FAILURE)
 
 
-def font_variables_css(path: Path = MANIFEST) -> str:
+def font_variables_css(path: Path = MANIFEST, fallback: Sequence[str] | None = None) -> str:
     """CSS custom properties naming each role's face, per language, from the manifest:
     `:root { --serif: "…SC" } :root:lang(zh-Hant) { --serif: "…TC" }`. Page margin boxes
     inherit them from the root, so running heads follow the document's script too. Each role's
-    face is followed by the fallback chain: Pango sets a character in the first face of the
-    stack that has it, so a character the CJK face has never reaches the fallback faces."""
+    face is followed by the fallback chain, or by `fallback`, the families of it a document
+    needs: Pango sets a character in the first face of the stack that has it, so a character
+    the CJK face has never reaches the fallback faces."""
     languages = tomllib.loads(path.read_text(encoding="utf-8")).get("languages", {})
-    chain = "".join(f', "{face.family}"' for face in load_fallback(path))
+    families = [face.family for face in load_fallback(path)] if fallback is None else fallback
+    chain = "".join(f', "{family}"' for family in families)
     rules = []
     for language in sorted(languages, key=lambda tag: tag.count("-")):  # longer tags later, so they win
         roles = "; ".join(f'--{role}: "{family}"{chain}' for role, family in sorted(languages[language].items()))

@@ -12,6 +12,7 @@ from ..model.nodes import Block, Document, Footnote, KeyPoints, NoteRef, Section
 from ..model.traverse import iter_inlines, plain_text
 from .anchors import anchors
 from .fonts import font_variables_css
+from .print.coverage import needed_fallback
 from .print.kinsoku import join_prohibited_breaks
 from .templates import Layout
 
@@ -58,15 +59,18 @@ def _context(doc: Document, layout: Layout, output: str) -> dict[str, Any]:
         "strings": layout.strings(doc.language),
         "version": __version__,
         "anchors": anchors(doc),
-        "stylesheets": _stylesheets(layout, output),
+        "stylesheets": _stylesheets(layout, output, [doc]),
         **_settings(layout, output),
     }
 
 
-def _stylesheets(layout: Layout, output: str) -> list[str]:
-    """The layout's stylesheets for `output`; print ones after the font roles of fonts/fonts.toml."""
+def _stylesheets(layout: Layout, output: str, docs: list[Document]) -> list[str]:
+    """The layout's stylesheets for `output`; print ones after the font roles of fonts/fonts.toml,
+    each followed by the fallback faces the characters of `docs` need."""
     sheets = [path.read_text(encoding="utf-8") for path in layout.stylesheets(output)]
-    return sheets if output == "epub" else [font_variables_css(), *sheets]
+    if output == "epub":
+        return sheets
+    return [font_variables_css(fallback=needed_fallback(docs)), *sheets]
 
 
 def render_print_html(doc: Document, layout: Layout) -> str:
@@ -87,7 +91,7 @@ def book_context(book: Book, docs: list[Document], layout: Layout, date: str) ->
         "version": __version__,
         "date": date,
         "anchors": frozenset().union(*(anchors(doc) for doc in docs)),
-        "stylesheets": _stylesheets(layout, "book"),
+        "stylesheets": _stylesheets(layout, "book", docs),
         # each chapter's notes: the book template sets `notes` and `referenced` for each chapter
         "notes": {}, "referenced": frozenset(),
         **_settings(layout, "book"),

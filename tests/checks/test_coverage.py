@@ -10,7 +10,8 @@ headings, table cells, footnotes and code count, TeX and a shown image's alt tex
 character must be in every role's face. With the real faces of fonts/fonts.toml: the CJK faces
 lack Thai, Noto Sans Thai (fonts-noto-core) has it; without the fallback chain the Thai word is
 a warning naming the package (the silence of the defect), with it an info; the font stacks name
-the chain after each role's face; a face's cmap is read once per process.
+the chain, or the part of it a document needs, after each role's face; a face's cmap is read
+once per process.
 """
 
 from __future__ import annotations
@@ -150,6 +151,18 @@ def test_the_font_stacks_name_the_fallback_chain_after_each_role_face():
     assert chain.startswith('"Noto Sans", "Noto Sans Thai"')
     for role in ("serif", "sans", "mono"):
         assert f'--{role}: "Noto {"Serif" if role == "serif" else "Sans Mono" if role == "mono" else "Sans"} CJK SC", {chain};' in css
+
+
+def test_the_stacks_name_only_the_fallback_faces_a_document_needs():
+    """Each character still goes to the first face of the chain that has it; a document that
+    needs none (the sample) keeps stacks of its CJK faces alone."""
+    thai, _ = compiled("# 泰语\n\n泰语：สวัสดี，表情😀，中文。\n")
+    plain, _ = compiled("# 标题\n\n中文，English。\n")
+    assert font_files.needed_fallback([thai]) == ["Noto Sans Thai", "Symbola"]  # type: ignore[list-item]
+    assert font_files.needed_fallback([plain]) == []  # type: ignore[list-item]
+    assert font_files.needed_fallback([plain, thai]) == ["Noto Sans Thai", "Symbola"]  # type: ignore[list-item]
+    assert '--serif: "Noto Serif CJK SC";' in fonts.font_variables_css(fallback=[])
+    assert '--sans: "Noto Sans CJK SC", "Noto Sans Thai";' in fonts.font_variables_css(fallback=["Noto Sans Thai"])
 
 
 def test_language_families_follow_the_css_lang_rules():

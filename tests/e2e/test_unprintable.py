@@ -1,13 +1,15 @@
 """Every character printable (issue 16, item 7), in the real outputs of a minimal chapter.
 
 The defect: Thai letters, which the Noto CJK faces lack, printed as a row of overlapping boxes,
-and nothing said so. Now the font stacks name the fallback chain of fonts/fonts.toml, so the
-PDF sets the Thai word in Noto Sans Thai (pdfplumber: the letters are extracted from a face named
-Thai, each base letter on its own advance); a character no face has (U+10FFFD) is exactly one
-warning naming it and its line, from `build` and from `reportc check`. On a machine whose
+and nothing said so. Now the font stacks name the faces of the fallback chain of
+fonts/fonts.toml that the chapter needs (Noto Sans Thai here), so the PDF sets the Thai word in
+it (pdfplumber: the letters are extracted from a face named Thai, each base letter on its own
+advance); a character no face has (U+10FFFD) is exactly one warning naming it and its line,
+from `build` and from `reportc check`. On a machine whose
 fontconfig does not see the fallback faces (a fonts.conf listing the CJK faces alone) the PDF
 still has no Thai face, as before, but the Thai letters are a warning naming the package to
-install, not silence. The sample, which needs no fallback face, embeds the CJK faces only.
+install, not silence. The sample, which needs no fallback face, names none in its stacks and
+embeds the CJK faces only.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("unprintable")
     source = folder / "thai.md"
     source.write_text(CHAPTER, encoding="utf-8")
-    result = build(source, folder / "out", BuildOptions(formats=("pdf",)))
-    return {"folder": folder, "source": source, "pdf": folder / "out" / "thai.pdf", "result": result}
+    result = build(source, folder / "out", BuildOptions(formats=("pdf", "html")))
+    return {"folder": folder, "source": source, "pdf": folder / "out" / "thai.pdf",
+            "html": folder / "out" / "thai.html", "result": result}
 
 
 def _chars(pdf: Path) -> list[dict]:
@@ -57,6 +60,12 @@ def test_the_thai_word_is_set_in_noto_sans_thai_not_boxes(built):
     bases = [char for char in thai if char["x1"] - char["x0"] > 1]  # the vowel marks take no advance
     assert len(bases) == 4
     assert all(later["x0"] >= earlier["x1"] - 0.01 for earlier, later in zip(bases, bases[1:]))
+
+
+def test_the_font_stacks_name_the_fallback_face_the_chapter_needs(built):
+    html = built["html"].read_text(encoding="utf-8")
+    assert '--serif: "Noto Serif CJK SC", "Noto Sans Thai";' in html
+    assert '--sans: "Noto Sans CJK SC", "Noto Sans Thai";' in html
 
 
 def test_a_character_no_face_has_is_exactly_one_warning_naming_it_and_its_line(built):
@@ -94,6 +103,8 @@ def test_without_the_fallback_faces_the_thai_letters_are_a_warning_not_silence(b
 
 
 def test_the_sample_needs_no_fallback_face(sample_build):
+    html = sample_build.html.read_text(encoding="utf-8")
+    assert '--serif: "Noto Serif CJK SC";' in html and "Noto Sans Thai" not in html
     listing = subprocess.run(["pdffonts", str(sample_build.pdf)], capture_output=True, text=True, check=True).stdout
     families = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]}
     assert families == {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC", "Noto-Sans-CJK-SC-Bold"}

@@ -37,6 +37,7 @@ from ...diagnostics import EXIT_FAILURE, ReportError
 from ...model.nodes import Block, BulletList, Document, Inline, KeyPoints, RunIn, Strong
 from ...model.traverse import child_blocks, is_span, iter_blocks, iter_runs, shown_fields, shown_text
 from ..fonts import MANIFEST, load_fallback
+from ..print.coverage import needed_fallback
 
 # The elements set in the sans face, bold. Everything else inherits the serif face from `body`.
 SANS_SELECTORS = "h1, h2, h3, h4, h5, h6, .callout-title, .key-points-title, strong.run-in"
@@ -138,10 +139,14 @@ def embedded_fonts(doc: Document, extra_text: str = "", manifest: Path = MANIFES
         faces.append(EmbeddedFace(role, file_name, CSS_FAMILY[kind], weight, source, covered, missing))
         files.append((file_name, data))
     # Reading systems bring fonts of their own for the scripts the subsets lack; the stacks name
-    # the print edition's fallback faces first, for those that have them (none are embedded: a
-    # Thai or Arabic face's shaping rules are not CJK_FEATURES, and a reading system has such
-    # faces), and only when needed, so an EPUB whose characters the subsets hold stays as it was.
-    fallback = [face.family for face in load_fallback(manifest)] if any(face.missing for face in faces) else []
+    # the fallback faces the print edition uses first, for those that have them (none are
+    # embedded: a Thai or Arabic face's shaping rules are not CJK_FEATURES, and a reading system
+    # has such faces), and only when needed, so an EPUB whose characters the subsets hold stays
+    # as it was.
+    fallback: list[str] = []
+    if any(face.missing for face in faces):
+        needed = needed_fallback([doc], manifest)
+        fallback = [face.family for face in load_fallback(manifest)] if needed is None else needed
     return EmbeddedFonts(files, font_css(faces, chosen, fallback), faces)
 
 

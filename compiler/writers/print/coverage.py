@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Container
+from typing import Callable, Container, Sequence
 
-from ...checks.coverage import FaceCharacters, FontCoverage, report_unprintable
+from ...checks.coverage import FaceCharacters, FontCoverage, first_lines, report_unprintable
 from ...diagnostics import Findings
 from ...model.nodes import Document
 from ..fonts import MANIFEST, Face, installed_families, language_families, load_fallback, load_manifest
@@ -103,3 +103,22 @@ def check_printable(doc: Document, findings: Findings, manifest: Path = MANIFEST
     coverage = font_coverage(doc.language, manifest)
     if coverage is not None:
         report_unprintable(doc, findings, coverage)
+
+
+def needed_fallback(docs: Sequence[Document], manifest: Path = MANIFEST) -> list[str] | None:
+    """The families of the fallback chain that set characters of `docs`, in the chain's order;
+    None (the whole chain) when the languages' faces cannot be read. Naming only these in the
+    font stacks sets every character in the same face as the whole chain would (each still
+    goes to the first face of the chain that has it), and spares Pango a fontconfig sort over
+    forty families for the documents, the sample among them, that need none."""
+    needed: set[str] = set()
+    for doc in docs:
+        coverage = font_coverage(doc.language, manifest)
+        if coverage is None:
+            return None
+        for char in first_lines(doc):
+            if not coverage.in_every_face(char):
+                family = coverage.fallback_face(char)
+                if family is not None:
+                    needed.add(family)
+    return [face.family for face in load_fallback(manifest) if face.family in needed]
