@@ -9,13 +9,14 @@ about the characters that then have no face).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..diagnostics import EXIT_FAILURE, ReportError
 from ..resources import FONTS_DIR
@@ -35,8 +36,21 @@ class Face:
     files: tuple[str, ...] = ()
 
 
+def read_manifest(path: Path = MANIFEST) -> dict[str, Any]:
+    """The manifest's tables, parsed once per version of the file (a build asks for them a
+    dozen times: the check of the characters, the font stacks, the up-to-date key). Not to be
+    changed: the same dictionary is handed to every caller."""
+    info = os.stat(path)
+    return _parsed(str(path), info.st_size, info.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _parsed(path: str, size: int, modified: int) -> dict[str, Any]:
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def _faces(path: Path, kind: str) -> list[Face]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = read_manifest(path)
     return [
         Face(f["family"], f["role"], f["licence"], f["source"], f.get("debian_package", ""), tuple(f.get("files", [])))
         for f in data.get(kind, [])
@@ -57,7 +71,7 @@ def load_fallback(path: Path = MANIFEST) -> list[Face]:
 def language_families(language: str, path: Path = MANIFEST) -> dict[str, str]:
     """Role → family for a document language, as `font_variables_css` selects them: the longest
     manifest language tag that is the language or a prefix of it (CSS `:lang()`), else zh-Hans."""
-    languages = tomllib.loads(path.read_text(encoding="utf-8")).get("languages", {})
+    languages = read_manifest(path).get("languages", {})
     wanted = language.lower()
     matching = [tag for tag in languages if wanted == tag.lower() or wanted.startswith(tag.lower() + "-")]
     chosen = max(matching, key=lambda tag: tag.count("-"), default="zh-Hans")
@@ -89,7 +103,7 @@ def font_variables_css(path: Path = MANIFEST, fallback: Sequence[str] | None = N
     face is followed by the fallback chain, or by `fallback`, the families of it a document
     needs: Pango sets a character in the first face of the stack that has it, so a character
     the CJK face has never reaches the fallback faces."""
-    languages = tomllib.loads(path.read_text(encoding="utf-8")).get("languages", {})
+    languages = read_manifest(path).get("languages", {})
     families = [face.family for face in load_fallback(path)] if fallback is None else fallback
     chain = "".join(f', "{family}"' for family in families)
     rules = []
@@ -102,7 +116,7 @@ def font_variables_css(path: Path = MANIFEST, fallback: Sequence[str] | None = N
 
 def load_manifest_files(path: Path = MANIFEST) -> dict[str, list[str]]:
     """Family → its font files, as the manifest lists them (the CJK faces, not the fallback chain)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = read_manifest(path)
     return {face["family"]: face.get("files", []) for face in data.get("face", [])}
 
 
