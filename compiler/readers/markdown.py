@@ -52,6 +52,9 @@ INDENTED = re.compile(r"^( {2,}|\t)")
 TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 HTML_BLOCK_LINE = re.compile(r"^ {0,3}<(script|pre|style|textarea)\b.*</\1>\s*$", re.I)
+# A line of a block element's tag alone (`</div>` under a table a `<div>` wraps): an HTML block
+# starts there, which ends a table (GitHub); Python-Markdown would read no table at all.
+BLOCK_TAG_LINE = re.compile(r"^ {0,3}</?(?:div|center|details|summary|table|p|section|figure)\b[^<>]*>\s*$", re.I)
 INDENT = re.compile(r"^[ \t\u3000]+")
 CHINESE_SENTENCE_MARK = re.compile("[。，；：！？、]")
 FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
@@ -331,7 +334,7 @@ def _groups(lines: list[str], start: int, hidden: frozenset[int] = frozenset()) 
             pending_hidden += index in hidden
             continue
         interrupts = interrupts_paragraph(line) or _table_starts(lines, index)
-        captions = bool(TABLE_CAPTION.match(line)) and _table_starts(current, 0)
+        captions = bool(TABLE_CAPTION.match(line) or BLOCK_TAG_LINE.match(line)) and _table_starts(current, 0)
         if current and not held_open and ((interrupts and not _in_list(current) and not _table_starts(current, 0))
                                           or captions):
             # a list, or a pipe table, may interrupt a paragraph (CommonMark; GitHub's tables);
@@ -618,6 +621,8 @@ class _Converter:
                 header = cells
             else:
                 rows.append(cells)
+        if len(rows) == 1 and not any(plain_text(cell).strip() or cell for cell in rows[0]):
+            rows = []  # the empty row the tables extension gives a table of a header alone (GitHub draws none)
         return Table(header, rows, line, align=align if any(align) else ())
 
     def inlines(self, element: ET.Element) -> list[Inline]:

@@ -127,3 +127,17 @@ def test_features_chapter_keeps_every_han_character_and_digit_it_shows(features)
     for word in ("第二段说明：数据来源于统计公报。", "主要指标包括工业增加值", "部分指标口径有调整。", "图 3-3 增长率走势",
                  "专家点评", "16,013.4"):
         assert word in text
+
+
+def test_a_closing_div_right_under_a_table_ends_it_as_github_does():
+    """Reports wrap tables in `<div align=…>` … `</div>` with the closing tag on the next line;
+    Python-Markdown read the table and its tag as one paragraph of pipes."""
+    doc, _ = read('# T\n\n<div style="width: 100%">\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n</div>\n\n后文。\n')
+    assert [type(block).__name__ for block in doc.children] == ["Table", "Paragraph"]
+    assert [plain_text(cell) for cell in doc.children[0].rows[0]] == ["1", "2"]
+
+
+def test_a_table_of_a_header_alone_has_no_rows():
+    doc, _ = read("# T\n\n| ![图](a.png) |\n|---|\n</div>\n")
+    table = doc.children[0]
+    assert isinstance(table, t.Table) and table.rows == [] and isinstance(table.header[0][0], t.Image)
