@@ -37,7 +37,8 @@ class Finding:
     column: int = 1
     length: int = 1  # characters the finding covers, underlined in the excerpt
     # What kind of finding this is, stable across versions for tools to filter on
-    # (`section-recovered`, `callout-recovered`, `paragraph-rejoined` …); "" for none given.
+    # (`section-recovered`, `callout-recovered`, `paragraph-rejoined` …). Every finding the
+    # compiler makes has one (`Findings` requires it); "" only for one built by hand.
     code: str = ""
 
     def __str__(self) -> str:
@@ -83,7 +84,7 @@ class Findings:
         return finding.line, finding.column, finding.level, finding.message
 
     def add(self, line: int, level: str, message: str, column: int | None = None, length: int = 1, *,
-            code: str = "") -> None:
+            code: str) -> None:
         if column is None:
             column = self.first_column(line)
         finding = Finding(self.file, line, level, message, column, max(length, 1), code)
@@ -93,15 +94,15 @@ class Findings:
             self.items.append(finding)
 
     def warning(self, line: int, message: str, column: int | None = None, *, length: int = 1,
-                code: str = "") -> None:
+                code: str) -> None:
         self.add(line, "warning", message, column, length, code=code)
 
     def error(self, line: int, message: str, column: int | None = None, *, length: int = 1,
-                code: str = "") -> None:
+                code: str) -> None:
         self.add(line, "error", message, column, length, code=code)
 
     def info(self, line: int, message: str, column: int | None = None, *, length: int = 1,
-                code: str = "") -> None:
+                code: str) -> None:
         self.add(line, "info", message, column, length, code=code)
 
     @property

@@ -83,7 +83,7 @@ def test_locate_finds_the_nth_match_in_the_block_and_stops_at_a_blank_line():
 
 def test_a_finding_without_a_column_points_at_the_first_visible_character():
     findings = Findings("t", lines=["\u3000\u3000甲乙"])
-    findings.warning(1, "m")
+    findings.warning(1, "m", code="test")
     assert findings.items[0].column == 3
 
 

@@ -194,7 +194,7 @@ class _Scanner:
             self.target.append(div)
             self.findings.warning(div.line, f"fenced div '{self.opener(div)}' opened here is never closed: "
                                             "it runs to the end of the chapter",
-                                  self.column(div), length=div.colons)
+                                  self.column(div), length=div.colons, code="div-unclosed")
         return self.root
 
     def structure(self, index: int) -> int:
@@ -272,7 +272,8 @@ class _Scanner:
         """A closing fence of `colons` colons: it closes the innermost div opened with as many
         (and any left open inside it), else the innermost div."""
         if not self.open:
-            self.findings.info(number, "closing ':::' with no fenced div open: dropped", column, length=colons)
+            self.findings.info(number, "closing ':::' with no fenced div open: dropped", column, length=colons,
+                               code="div-closing-dropped")
             return
         same = [position for position, div in enumerate(self.open) if div.colons == colons]
         position = same[-1] if same else len(self.open) - 1
@@ -281,7 +282,7 @@ class _Scanner:
             self.open[-1].children.append(inner)
             self.findings.warning(inner.line, f"fenced div '{self.opener(inner)}' opened here is never closed: "
                                               f"it ends with the div around it (line {number})",
-                                  self.column(inner), length=inner.colons)
+                                  self.column(inner), length=inner.colons, code="div-unclosed")
         div = self.open.pop()
         self.target.append(div)
 

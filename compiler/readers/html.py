@@ -385,7 +385,7 @@ def report_refused(blocks: list[Block], findings: Findings) -> None:
         tags = list(dict.fromkeys(tags))
         where = findings.locate(line, re.compile(f"<{re.escape(tags[0])}\\b", re.I))
         findings.warning(where[0], f"HTML {', '.join(f'<{tag}>' for tag in tags)} shown as text: "
-                                   "not on the allow-list", where[1], length=where[2])
+                                   "not on the allow-list", where[1], length=where[2], code="html-refused")
 
 
 def _raw_tags(nodes: list[Inline]) -> list[str]:

@@ -132,13 +132,13 @@ def read_document(source: SourceText, findings: Findings | None = None) -> Docum
     if not findings.lines:
         findings.lines = lines  # so transforms can place their findings at a column
     for note in source.notes:
-        findings.add(note.line, note.level, note.message, note.column)
+        findings.add(note.line, note.level, note.message, note.column, code=note.code)
     meta, body_start = _front_matter(lines)
     unclosed = _unclosed_fence(lines, body_start)
     if unclosed:
         column = len(lines[unclosed - 1]) - len(lines[unclosed - 1].lstrip(" ")) + 1
         findings.error(unclosed, "code fence opened here is never closed: the rest of the chapter would be read as code",
-                       column, length=len(_fence_marker(lines[unclosed - 1])))
+                       column, length=len(_fence_marker(lines[unclosed - 1])), code="code-fence-unclosed")
     md = _Reader()
     blocks = place_wrappers(_read_segments(md, scan(lines[body_start:], body_start + 1, findings), findings))
     report_refused(blocks, findings)
@@ -245,10 +245,11 @@ def _title(blocks: list[Block], meta_title: str, stem: str,
     if chosen is None and headings and not meta_title:
         chosen = headings[0]
         findings.info(chosen[1].line, f"no '# ' chapter title: the first heading, '{plain_text(chosen[1].children).strip()}' "
-                                      f"(line {chosen[1].line}), is used as the title")
+                                      f"(line {chosen[1].line}), is used as the title", code="title-from-heading")
     if chosen is None:
         if not meta_title:
-            findings.warning(1, "no '# ' chapter title; the file name is used as the title")
+            findings.warning(1, "no '# ' chapter title; the file name is used as the title",
+                             code="title-from-file-name")
         return [Text(meta_title or stem)], 0, blocks
     index, heading = chosen
     return heading.children, heading.line, blocks[:index] + _later_titles_as_sections(blocks[index + 1:], heading.line,
@@ -267,7 +268,8 @@ def _later_titles_as_sections(blocks: list[Block], title_line: int, findings: Fi
             if block.level == 1 and shows_text(block.children):
                 shifted = True
                 findings.info(block.line, f"'# ' heading after the chapter title (line {title_line}): made a section "
-                                          "of the chapter, the headings from here on one level lower")
+                                          "of the chapter, the headings from here on one level lower",
+                              code="heading-demoted")
             if shifted:
                 block = replace(block, level=min(block.level + 1, 6))
         out.append(block)
@@ -435,7 +437,7 @@ def _parse_group(md: _Reader, group: _Group, findings: Findings) -> list[Block]:
         text = "\n".join(group.lines)
         blocks = [Paragraph([Text(text)], group.first_line, group.blank_lines_before)]
     findings.warning(where[0], "bold/italic markers here cannot be read without losing text: "
-                               "they are shown as typed", where[1], length=where[2])
+                               "they are shown as typed", where[1], length=where[2], code="emphasis-markers-shown")
     return blocks
 
 

@@ -50,6 +50,7 @@ class Note:
     column: int
     level: str
     message: str
+    code: str
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,11 @@ def decode_source(path: Path, data: bytes) -> SourceText:
     text, encoding = _decode(path, data)
     if encoding not in ("utf-8", "utf-8-sig"):
         label = {"gb18030": "GB18030", "big5": "Big5"}.get(encoding, encoding.upper())
-        notes.append(Note(1, 1, "info", f"file is not UTF-8; read as {label}"))
+        notes.append(Note(1, 1, "info", f"file is not UTF-8; read as {label}", "encoding-guessed"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = _remove_forbidden(path, text, notes)
     if not text.strip():
-        notes.append(Note(1, 1, "warning", "the chapter is empty"))
+        notes.append(Note(1, 1, "warning", "the chapter is empty", "chapter-empty"))
     return SourceText(path=path, text=text, encoding=encoding, notes=tuple(notes))
 
 
@@ -187,6 +188,7 @@ def _remove_forbidden(path: Path, text: str, notes: list[Note]) -> str:
         if first:
             names = ", ".join(sorted({f"U+{ord(c):04X}" for c in FORBIDDEN.findall(line)}))
             notes.append(Note(number, first.start() + 1, "warning",
-                              f"control character {names} removed: it cannot appear in the outputs"))
+                              f"control character {names} removed: it cannot appear in the outputs",
+                              "control-character-removed"))
             lines[number - 1] = FORBIDDEN.sub("", line)
     return "\n".join(lines)

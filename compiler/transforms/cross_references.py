@@ -45,7 +45,7 @@ def labelled(doc: Document, ctx: PassContext) -> dict[str, Labelled]:
         first = found.get(block.label)
         if first is not None:
             ctx.findings.warning(block.line, f"label '{block.label}' is given twice (first at line {first.line}): "
-                                             f"references go to the first")
+                                             f"references go to the first", code="label-duplicate")
             continue
         found[block.label] = block
     return found
@@ -92,4 +92,5 @@ def _report_unknown(doc: Document, targets: dict[str, Labelled], ctx: PassContex
             if isinstance(node, CrossRef) and node.label not in targets:
                 line, column, length = ctx.findings.locate(found.line, f"@{node.label}")
                 ctx.findings.warning(line, f"cross-reference @{node.label} names no figure, table, equation or "
-                                           f"section: it is shown as written", column, length=length)
+                                           f"section: it is shown as written", column, length=length,
+                                     code="cross-reference-unknown")

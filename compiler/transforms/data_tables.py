@@ -77,7 +77,7 @@ def read_data_tables(doc: Document, ctx: PassContext) -> Document:
         try:
             return data_table(block, base)
         except DataTableError as problem:
-            ctx.findings.error(block.line, f"table block: {problem}")
+            ctx.findings.error(block.line, f"table block: {problem}", code="table-data-unreadable")
             return block
 
     return map_blocks(doc, visit)

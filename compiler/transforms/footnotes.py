@@ -63,7 +63,7 @@ def _merged(definitions: list[Footnote], ctx: PassContext) -> dict[str, Footnote
             notes[note.label] = note
             continue
         ctx.findings.warning(note.line, f"footnote [^{note.label}] is defined twice (first at line {first.line}): "
-                                        f"its text is joined to the first definition's")
+                                        f"its text is joined to the first definition's", code="footnote-duplicate")
         notes[note.label] = replace(first, children=[*first.children, *note.children])
     return notes
 
@@ -90,7 +90,7 @@ def _numbering_order(body: Document, notes: dict[str, Footnote], ctx: PassContex
         if not left:
             return order
         ctx.findings.warning(notes[left[0]].line, f"footnote [^{left[0]}] is never referred to: "
-                                                  f"it is printed after the others")
+                                                  f"it is printed after the others", code="footnote-unreferenced")
         queue.append(left[0])
 
 
@@ -100,4 +100,4 @@ def _report_undefined(doc: Document, numbers: dict[str, int], ctx: PassContext) 
             if isinstance(node, NoteRef) and node.label not in numbers:
                 line, column, length = ctx.findings.locate(found.line, f"[^{node.label}]")
                 ctx.findings.warning(line, f"footnote [^{node.label}] is not defined: the reference is shown "
-                                           f"as written", column, length=length)
+                                           f"as written", column, length=length, code="footnote-undefined")
