@@ -7,6 +7,7 @@ WeasyPrint's public API (`HTML`, `CSS`, `Document`, `Page`, `Attachment`, `URLFe
   spacing) in WeasyPrint's line alignment and text drawing;
 - `leaders`: a dot leader drawn as one run of text;
 - `footnotes`: each footnote on the page of its call, none lost (WeasyPrint's line layout);
+- `page_floats`: a figure that may float to the top of the next page (`--page-float: top`);
 - `page_numbers`: a book's chapter numbered on from the chapters before it, after pagination;
 - `pdf_artifacts`: running heads and page numbers as artifacts in tagged PDF (PDF/UA);
 - `deferred_fonts`: a chapter's PDF written without font programs, for the join to subset once;
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import cjk_justify, footnotes, leaders, pdf_artifacts
+from . import cjk_justify, footnotes, leaders, page_floats, pdf_artifacts
 from .internals import INTERNALS, TESTED_WEASYPRINT, Internal, fingerprint, require_tested_weasyprint
 
 __all__ = ["INTERNALS", "TESTED_WEASYPRINT", "Internal", "fingerprint", "install_all", "require_tested_weasyprint"]
@@ -32,9 +33,11 @@ __all__ = ["INTERNALS", "TESTED_WEASYPRINT", "Internal", "fingerprint", "install
 @cache  # once per process
 def install_all() -> None:
     """Install the patches every print rendering uses: the Chinese line layout, joined dot
-    leaders, footnotes on their call's page, margin boxes as artifacts. (`page_numbers` and
-    `deferred_fonts` are scoped: context managers a book's paginator enters.)"""
+    leaders, footnotes on their call's page, figures floating where the layout asks, margin
+    boxes as artifacts. (`page_numbers` and `deferred_fonts` are scoped: context managers a
+    book's paginator enters.)"""
     cjk_justify.install()
     leaders.install()
     footnotes.install()
+    page_floats.install()
     pdf_artifacts.install()

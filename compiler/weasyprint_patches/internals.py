@@ -29,6 +29,7 @@ class Internal:
 
 _LINE_BREAK = "weasyprint.text.line_break"
 _BOXES = "weasyprint.formatting_structure.boxes"
+_BLOCK = "weasyprint.layout.block"
 INTERNALS: tuple[Internal, ...] = (
     # the Chinese line layout
     Internal("weasyprint.layout.inline", "text_align", "patched", "cjk_justify", "79372fc12c3602fd"),
@@ -58,12 +59,25 @@ INTERNALS: tuple[Internal, ...] = (
     Internal("weasyprint.pdf.tags", "_build_box_tree", "patched", "pdf_artifacts", "e8338d00c41d15e4"),
     Internal(_BOXES, "MarginBox", "read", "pdf_artifacts"),
     # footnotes on their call's page
-    Internal("weasyprint.layout.block", "_linebox_layout", "rewritten", "footnotes", "2edf8a7e471b161a"),
+    Internal(_BLOCK, "_linebox_layout", "rewritten", "footnotes", "2edf8a7e471b161a"),
     Internal("weasyprint.layout", "LayoutContext().reported_footnotes", "read", "footnotes"),
     Internal("weasyprint.layout", "LayoutContext().current_page_footnotes", "read", "footnotes"),
     Internal("weasyprint.layout", "LayoutContext().current_footnote_area", "read", "footnotes"),
     Internal("weasyprint.layout", "LayoutContext().page_bottom", "read", "footnotes"),
     Internal("weasyprint.layout", "LayoutContext().in_column", "read", "footnotes"),
+    # figures floating to the next page's top
+    Internal(_BLOCK, "_in_flow_layout", "patched", "page_floats", "65c816057d3253a4"),
+    Internal(_BLOCK, "find_last_in_flow_child", "called", "page_floats", "73ea8b5aecf7c751"),
+    Internal(_BLOCK, "find_last_class_a_break_point_child", "called", "page_floats", "ce55a9d946889192"),
+    Internal(_BLOCK, "block_level_page_break", "called", "page_floats", "613aef275d5c8f57"),
+    Internal(_BLOCK, "block_level_page_name", "called", "page_floats", "2d7ac12b267a5d5b"),
+    Internal(_BLOCK, "remove_placeholders", "called", "page_floats", "c7196fdc1f9c6cc9"),
+    Internal(_BLOCK, "collapse_margin", "called", "page_floats", "0ab76181308e38d8"),
+    Internal("weasyprint.css", "ComputedStyle", "read", "page_floats"),  # its `cascaded`: what an element declares
+    Internal(_BOXES, "BlockBox", "read", "page_floats"),
+    Internal(_BOXES, "TableBox", "read", "page_floats"),
+    Internal("weasyprint.layout", "LayoutContext().current_footnote_area", "read", "page_floats"),  # its page
+    Internal("weasyprint.layout", "LayoutContext().page_bottom", "read", "page_floats"),
     # font programs left to the join
     Internal("weasyprint.pdf.fonts", "Font.clean", "patched", "deferred_fonts", "3db83c9cee49a40f"),
     # reading rendered pages
