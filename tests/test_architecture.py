@@ -36,6 +36,8 @@ LIBRARIES = {
     "ziamath": ("compiler.writers",),
     "rich": ("compiler.cli",),
     "watchfiles": ("compiler.cli",),
+    "distributed": ("compiler.build.dask_engine",),  # only a build given --scheduler imports Dask
+    "dask": ("compiler.build.dask_engine",),
 }
 # WeasyPrint's public API; everything else of it is private.
 WEASYPRINT_PUBLIC = {"HTML", "CSS", "Document", "Page", "Attachment", "URLFetcher", "__version__"}

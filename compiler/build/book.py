@@ -106,7 +106,8 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
             if "html" in options.formats:
                 html = _render_part(context, layout)
                 outputs.stage(f"{stem}.html", "html", lambda temp: temp.write_text(html, encoding="utf-8"))
-            paginated = _paginate(book, compiled, images, layout, context, date, outdir, options, outputs, progress)
+            paginated = _paginate(book, compiled, images, layout, context, date, outdir, options, outputs, progress,
+                                  result)
             result.pages = len(paginated.starts)
             result.paginated = paginated.paginated
         if "pdf" in options.formats:
@@ -135,10 +136,13 @@ def _render_part(context: dict[str, Any], layout: Layout, **part: Any) -> str:
 
 
 def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], layout: Layout, context: dict[str, Any],
-              date: datetime, outdir: Path, options: BuildOptions, outputs: StagedOutputs, progress: Progress) -> Any:
-    """The book's pages: as one document, or a chapter at a time (see `paginate_book`)."""
+              date: datetime, outdir: Path, options: BuildOptions, outputs: StagedOutputs, progress: Progress,
+              result: BuildResult) -> Any:
+    """The book's pages: as one document, or a chapter at a time (see `paginate_book`) on this
+    machine or, with `options.scheduler`, on a Dask cluster (`result` is told which, and how many
+    workers it had)."""
     from ..writers.fonts import check_fonts
-    from ..writers.print.paginate_book import paginate_by_parts, paginate_whole
+    from ..writers.print.paginate_book import ChapterEngine, paginate_by_parts, paginate_whole
     from ..writers.print.pdf import render_pages, write_pdf
     from .parts import PartsFolder
 
@@ -151,6 +155,7 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
 
     apart = options.paginate_apart is not False and layout.config["book"].get("chapters_apart", False)
     if not apart or book.pdf_variant:
+        result.engine, result.workers = "local", 1
         identifier = f"{book.title}\n{book.edition}\n{book.isbn}\n{book.output_language}"
         attachments = [book.path, *book.chapters] if book.pdf_variant.startswith("pdf/a") else []
         return paginate_whole(
@@ -158,6 +163,7 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
             lambda pages, target, roman_pages: write_pdf(
                 pages, target, identifier=identifier, variant=book.pdf_variant, date=date, attachments=attachments,
                 roman_pages=roman_pages))
+    jobs = options.jobs if options.jobs is not None else default_jobs()
     store = PartsFolder.for_book(book.path, outdir, tools_key(layout.folder)) if options.reuse_parts else None
     if store is not None:
         # the parts are this build's until its outputs are written: no other build removes them
@@ -169,8 +175,20 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
         scratch = Path(tempfile.mkdtemp(prefix="reportc-parts-"))
         outputs.on_exit(lambda: shutil.rmtree(scratch, ignore_errors=True))
         store = PartsFolder(scratch, tools_key(layout.folder))
-    return paginate_by_parts(
-        render_part=lambda **part: _render_part(context, layout, **part), layout=layout, docs=docs,
-        image_files=images, base_dir=book.folder, allowed_roots=roots, render_here=render_here,
-        jobs=options.jobs if options.jobs is not None else default_jobs(), store=store,
-        reuse=options.reuse_parts, chapter_done=lambda done, total: progress.step("paginate", f"{done}/{total} chapters"))
+
+    def paginate(engine: ChapterEngine | None) -> Any:
+        return paginate_by_parts(
+            render_part=lambda **part: _render_part(context, layout, **part), layout=layout, docs=docs,
+            image_files=images, base_dir=book.folder, allowed_roots=roots, render_here=render_here,
+            jobs=jobs, store=store, reuse=options.reuse_parts, engine=engine,
+            chapter_done=lambda done, total: progress.step("paginate", f"{done}/{total} chapters"))
+
+    if not options.scheduler:
+        result.engine, result.workers = "local", min(jobs, len(docs))
+        return paginate(None)
+    from .dask_engine import dask_engine  # Dask is imported by a build that uses it only
+
+    workers: list[int] = []
+    with dask_engine(options.scheduler, layout_folder=layout.folder, image_files=images, workers_seen=workers) as engine:
+        result.engine, result.workers = "dask", workers[0]
+        return paginate(engine)

@@ -10,6 +10,9 @@ from typing import Literal, Optional, cast, get_args
 from ..books.config import Conversion, PdfVariant, Script
 from ..diagnostics import EXIT_USAGE, Findings, ReportError
 
+# The Dask scheduler a book's chapters are laid out on when --scheduler is not given.
+SCHEDULER_VARIABLE = "REPORTC_SCHEDULER"
+
 Format = Literal["pdf", "epub", "html"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 DEFAULT_FORMATS: tuple[Format, ...] = ("pdf", "epub")
@@ -33,6 +36,7 @@ class BuildOptions:
     reuse_outputs: bool = True  # nothing changed since the last build into the folder: keep its outputs
     reuse_parts: bool = True  # a book's chapters paginated by an earlier build, unchanged: reuse them
     lock_timeout: Optional[float] = None  # seconds to wait for another build into the folder (None: as long as it runs)
+    scheduler: Optional[str] = None  # a Dask scheduler (tcp://HOST:PORT) laying a book's chapters out (None: this machine)
 
 
 @dataclass
@@ -46,6 +50,8 @@ class BuildResult:
     paginated: list[int] | None = None  # a book's chapters paginated anew (the others were reused)
     chapters: int = 0  # a book's chapters
     up_to_date: bool = False  # nothing changed: the outputs are the last build's
+    engine: str = "local"  # what laid a book's chapters out: "local" (this machine's processes) or "dask"
+    workers: int = 0  # the processes or Dask workers it had
 
 
 def parse_formats(text: str) -> tuple[Format, ...]:

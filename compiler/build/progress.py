@@ -37,6 +37,9 @@ class Progress:
     def step(self, name: str, done: str) -> None:
         """How far the phase `name` has got ("12/30 chapters"), while it runs."""
 
+    def close_status(self) -> None:
+        """Take the status off the screen until the next phase starts (lines are printed between)."""
+
     def close(self) -> None:
         pass
 

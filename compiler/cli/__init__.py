@@ -27,6 +27,7 @@ from ..diagnostics import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Finding, Findings, 
 
 if TYPE_CHECKING:
     from ..build.options import BuildOptions, BuildResult
+    from ..build.progress import Progress
 
 # Output to a pipe its reader closed: 128 + SIGPIPE (13), the status a shell reports for a command
 # that SIGPIPE ended (`grep … | head`). Not 0: not everything was written; not 1: nothing failed.
@@ -38,8 +39,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
-def _add_build_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("source", help="the chapter's Markdown-style text file, or a book's book.toml")
+def _add_build_options(command: argparse.ArgumentParser, *, several: bool = False) -> None:
+    if several:
+        command.add_argument("source", nargs="+",
+                             help="the chapter's Markdown-style text file, or a book's book.toml; several are each "
+                                  "built into OUTDIR/<name>/ (a book's folder name, a chapter's file name)")
+    else:
+        command.add_argument("source", help="the chapter's Markdown-style text file, or a book's book.toml")
     command.add_argument("-o", "--outdir", default="build", help="output folder (default: build/)")
     command.add_argument("--format", default="pdf,epub", help="comma-separated: pdf, epub, html (default: pdf,epub)")
     command.add_argument("--layout", default="yearbook", help="layout name in layouts/ or a layout folder (default: yearbook)")
@@ -52,6 +58,9 @@ def _add_build_options(command: argparse.ArgumentParser) -> None:
                          help="books: the OpenCC conversion for --script hant (default: the book's, else s2t)")
     command.add_argument("--jobs", "-j", type=_positive, metavar="N",
                          help="books: lay chapters out in N processes (default: one per CPU)")
+    command.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                         help="books: lay chapters out on the Dask cluster of this scheduler (default: "
+                              "$REPORTC_SCHEDULER, else this machine's processes)")
     command.add_argument("--strict", action="store_true", help="warnings are errors: they stop the build")
     command.add_argument("--no-cache", action="store_true",
                          help="build everything again: neither the last build's outputs nor a book's paginated "
@@ -77,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reportc {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    _add_build_options(commands.add_parser("build", help="build the PDF and EPUB of a chapter, or of a book (book.toml)"))
+    _add_build_options(commands.add_parser("build", help="build the PDF and EPUB of a chapter, or of a book (book.toml)"),
+                       several=True)
 
     new = commands.add_parser("new", help="create a book folder (book.toml and two chapters) that builds as it is")
     new.add_argument("name", help="the folder (and the book's title)")
@@ -183,61 +193,122 @@ def _shown(findings: Findings, *, strict: bool, include_info: bool = True) -> li
     return [f.as_error() for f in items] if strict else items
 
 
-def report_error(exc: ReportError, args: argparse.Namespace) -> None:
-    """The one line on stderr; with --json also the findings that caused it and an error record."""
+def report_error(exc: ReportError, args: argparse.Namespace, target: str | None = None) -> None:
+    """The one line on stderr; with --json also the findings that caused it and an error record.
+    When the command builds several targets, each record names its `target`, and so does the
+    line when the message does not."""
+    named = {"target": target} if target is not None else {}
     if getattr(args, "json", False):
         if exc.findings is not None:
             for finding in _shown(exc.findings, strict=getattr(args, "strict", False)):
-                emit(exc.findings.record(finding))
-        emit({"type": "error", "message": str(exc), "exit_code": exc.exit_code})
-    print(f"reportc: {exc}", file=sys.stderr, flush=True)
+                emit({**exc.findings.record(finding), **named})
+        emit({"type": "error", "message": str(exc), "exit_code": exc.exit_code, **named})
+    line = str(exc) if target is None or target in str(exc) else f"{target}: {exc}"
+    print(f"reportc: {line}", file=sys.stderr, flush=True)
 
 
 # ----------------------------------------------------------------------------- commands
 
 
 def _build(args: argparse.Namespace) -> int:
-    _build_once(args, _options(args))
-    return EXIT_OK
+    sources: list[str] = args.source
+    if len(sources) == 1:
+        _build_once(argparse.Namespace(**{**vars(args), "source": sources[0]}), _options(args))
+        return EXIT_OK
+    return _build_several(args, sources)
+
+
+def _build_several(args: argparse.Namespace, sources: list[str]) -> int:
+    """Each target built into OUTDIR/<name>/, one after the other, under one progress display;
+    a target that fails is reported (its outputs untouched) and the others are built all the
+    same. The exit code is the worst of the targets'."""
+    from dataclasses import replace
+
+    from .progress import PhaseProgress, progress_for
+
+    names = [_target_name(source) for source in sources]
+    for name in names:
+        if names.count(name) > 1:
+            clash = [source for source, other in zip(sources, names) if other == name]
+            raise ReportError(f"{' and '.join(clash)} would both be built into {Path(args.outdir) / name}: build them "
+                              "in separate commands", EXIT_USAGE)
+    options = _options(args)
+    progress = progress_for(quiet=args.quiet, verbose=args.verbose)
+    worst = EXIT_OK
+    try:
+        for number, (source, name) in enumerate(zip(sources, names), start=1):
+            if isinstance(progress, PhaseProgress):
+                progress.prefix = f"{number}/{len(sources)} {name}: "
+            one = argparse.Namespace(**{**vars(args), "source": source, "outdir": str(Path(args.outdir) / name)})
+            # the books' options are for the books among the targets, not for a chapter
+            own = options if source.endswith(".toml") else replace(options, pdf_variant=None, script=None,
+                                                                    opencc=None, jobs=None, scheduler=None)
+            try:
+                _build_once(one, own, progress=progress, target=source)
+            except ReportError as exc:
+                progress.close_status()
+                report_error(exc, args, target=source)
+                worst = max(worst, exc.exit_code)
+    finally:
+        progress.close()
+    return worst
+
+
+def _target_name(source: str) -> str:
+    """The folder a target of several is built into: a book's folder name (`a/book.toml` → `a`;
+    the file's own name when it is not `book.toml`), a chapter's file name without suffix."""
+    path = Path(source)
+    if path.suffix == ".toml" and path.stem == "book":
+        return path.resolve().parent.name or "book"
+    return path.stem
 
 
 def _options(args: argparse.Namespace, **changes: Any) -> BuildOptions:
     """The build options the command line gives."""
     from dataclasses import replace
 
-    from ..build.options import BuildOptions, parse_formats
+    from ..build.options import SCHEDULER_VARIABLE, BuildOptions, parse_formats
 
     options = BuildOptions(
         formats=parse_formats(args.format), layout=args.layout, embed_fonts=args.epub_fonts, strict=args.strict,
         pdf_variant=args.pdf_variant, script=args.script, opencc=args.opencc, jobs=args.jobs,
-        reuse_outputs=not args.no_cache, reuse_parts=not args.no_cache, lock_timeout=args.lock_timeout)
+        reuse_outputs=not args.no_cache, reuse_parts=not args.no_cache, lock_timeout=args.lock_timeout,
+        scheduler=args.scheduler or os.environ.get(SCHEDULER_VARIABLE) or None)
     return replace(options, **changes)
 
 
-def _build_once(args: argparse.Namespace, options: BuildOptions) -> BuildResult:
-    """Build as the options say and report it; returns the BuildResult."""
+def _build_once(args: argparse.Namespace, options: BuildOptions, *, progress: Progress | None = None,
+                target: str | None = None) -> BuildResult:
+    """Build as the options say and report it; returns the BuildResult. A build that is one of
+    several is given the command's `progress` and names its `target` in its JSON records."""
     from ..build import build, build_book
     from .progress import progress_for
 
-    progress = progress_for(quiet=args.quiet, verbose=args.verbose)
+    own_progress = progress is None
+    shown = progress if progress is not None else progress_for(quiet=args.quiet, verbose=args.verbose)
     try:
         if args.source.endswith(".toml"):
-            result = build_book(args.source, args.outdir, options, progress=progress)
+            result = build_book(args.source, args.outdir, options, progress=shown)
         else:
-            result = build(args.source, args.outdir, options, progress=progress)
+            result = build(args.source, args.outdir, options, progress=shown)
     finally:
-        progress.close()
+        if own_progress:
+            shown.close()
+        else:
+            shown.close_status()  # the lines below are printed under it, not into it
+    named = {"target": target} if target is not None else {}
     if result.up_to_date:
-        _report_up_to_date(args, result)
+        _report_up_to_date(args, result, named)
         return result
     assert result.findings is not None
     if args.json:
         for finding in _shown(result.findings, strict=args.strict):
-            emit(result.findings.record(finding))
+            emit({**result.findings.record(finding), **named})
         if result.paginated is not None:
-            emit({"type": "layout", "chapters": result.chapters, "laid_out": [n + 1 for n in result.paginated]})
+            emit({"type": "layout", "chapters": result.chapters, "laid_out": [n + 1 for n in result.paginated],
+                  "engine": result.engine, "workers": result.workers, **named})
         for fmt, path in result.outputs.items():
-            record: dict[str, Any] = {"type": "output", "format": fmt, "path": str(path)}
+            record: dict[str, Any] = {"type": "output", "format": fmt, "path": str(path), **named}
             if fmt == "pdf":
                 record["pages"] = result.pages
             emit(record)
@@ -253,15 +324,15 @@ def _build_once(args: argparse.Namespace, options: BuildOptions) -> BuildResult:
         for fmt, path in result.outputs.items():
             extra = f" ({result.pages} pages)" if fmt == "pdf" else ""
             print(f"wrote {path}{extra}", flush=True)
-    if args.verbose:
-        print(f"reportc: total {sum(progress.times.values()):.2f} s", file=sys.stderr)
+    if args.verbose and own_progress:
+        print(f"reportc: total {sum(shown.times.values()):.2f} s", file=sys.stderr)
     return result
 
 
-def _report_up_to_date(args: argparse.Namespace, result: BuildResult) -> None:
+def _report_up_to_date(args: argparse.Namespace, result: BuildResult, named: dict[str, str]) -> None:
     if args.json:
         for fmt, path in result.outputs.items():
-            emit({"type": "output", "format": fmt, "path": str(path), "unchanged": True})
+            emit({"type": "output", "format": fmt, "path": str(path), "unchanged": True, **named})
     elif not args.quiet:
         print(f"up to date: {', '.join(str(p) for p in result.outputs.values())} (nothing changed since the last build)")
 

@@ -21,23 +21,30 @@ class PhaseProgress(Progress):
         super().__init__()
         self.stream = stream
         self.verbose = verbose
-        self.live = None
-        self.console = None
+        self.live: Any = None
+        self.console: Any = None
+        self.prefix = ""  # the target, when the command builds several ("2/3 yearbook: ")
+        self.wanted = live
         if live:
-            from rich.console import Console
-            from rich.live import Live
+            self._show("starting")
 
-            self.console = Console(file=stream, highlight=False)
-            self.live = Live(self._status("starting"), console=self.console, transient=True, refresh_per_second=8)
-            self.live.start()
+    def _show(self, name: str) -> None:
+        from rich.console import Console
+        from rich.live import Live
 
-    @staticmethod
-    def _status(name: str) -> Any:
+        if self.console is None:
+            self.console = Console(file=self.stream, highlight=False)
+        self.live = Live(self._status(name), console=self.console, transient=True, refresh_per_second=8)
+        self.live.start()
+
+    def _status(self, name: str) -> Any:
         from rich.spinner import Spinner
 
-        return Spinner("dots", text=f"reportc: {name}…")
+        return Spinner("dots", text=f"reportc: {self.prefix}{name}…")
 
     def started(self, name: str) -> None:
+        if self.live is None and self.wanted:
+            self._show(name)  # the next target of several, after its predecessor's lines
         if self.live is not None:
             # drawn at once: a short phase (read) would be over before the next refresh
             self.live.update(self._status(name), refresh=True)
@@ -56,10 +63,14 @@ class PhaseProgress(Progress):
         else:
             print(line, file=self.stream, flush=True)
 
-    def close(self) -> None:
+    def close_status(self) -> None:
         if self.live is not None:
             self.live.stop()
             self.live = None
+
+    def close(self) -> None:
+        self.close_status()
+        self.wanted = False
 
 
 def progress_for(*, quiet: bool = False, verbose: bool = False, stream: TextIO | None = None) -> Progress:

@@ -15,13 +15,16 @@ the whole book as one document, so an upgrade that changes these internals fails
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, Callable, Iterator
 
 from .internals import require_tested_weasyprint
 
-_numbering: "_Numbering | None" = None
+# Per thread: a Dask worker keeps a chapter paused in its layout (waiting for the page counts
+# before it) in one thread while it lays out another chapter in a second thread.
+_current = threading.local()
 
 
 class _Numbering:
@@ -38,7 +41,7 @@ def _install() -> None:
     original = layout.make_margin_boxes
 
     def make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
-        numbering = _numbering
+        numbering: _Numbering | None = getattr(_current, "numbering", None)
         if numbering is not None:
             if numbering.offset is None:
                 # pagination is over: page_maker holds one state per page, and one past the last
@@ -56,10 +59,10 @@ def _install() -> None:
 def numbered_on(offset_for: Callable[[int], int]) -> Iterator[None]:
     """While rendering inside this block, `offset_for(page_count)` is asked once, when the
     document is paginated, and its answer is added to every page's `page` counter."""
-    global _numbering
     _install()
-    previous, _numbering = _numbering, _Numbering(offset_for)
+    previous = getattr(_current, "numbering", None)
+    _current.numbering = _Numbering(offset_for)
     try:
         yield
     finally:
-        _numbering = previous
+        _current.numbering = previous

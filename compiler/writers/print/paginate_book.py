@@ -20,6 +20,10 @@ the rendering, the bookmarks and links of `paginate_whole`.
 
 Paginated chapters are kept in a `PartsStore` the build gives (`compiler.build.parts`): the
 chapter's PDF and what its pagination found, keyed on everything the pagination depends on.
+
+The processes are the default engine (`local_engine`); `paginate_by_parts` takes any
+`ChapterEngine`, such as the Dask cluster's (`compiler.build.dask_engine`), which lays each
+chapter out with the same `lay_out_chapter` and stitches the numbers its own way.
 """
 
 from __future__ import annotations
@@ -53,6 +57,12 @@ from .pdf import RenderedPages, render_pages, write_pdf
 # `compiler.writers.html.render_book_part`).
 RenderPart = Callable[..., str]
 RenderHere = Callable[[str], RenderedPages]
+# What lays out a book's chapters: `engine(tasks, counts)` paginates each task's chapter, writes
+# its PDF to the task's `pdf`, and yields the results in the order of `tasks`, each as soon as it
+# is there; `counts` holds the page count of every chapter of the book (-1: not known yet, a
+# chapter of `tasks`). By default the build's own processes (`local_engine`); with a scheduler,
+# a Dask cluster (`compiler.build.dask_engine`).
+ChapterEngine = Callable[[list["ChapterTask"], list[int]], Iterator["PaginatedChapter"]]
 
 
 @dataclass
@@ -192,13 +202,21 @@ def _first_page_when_known(number: int, count: int) -> int:
 
 def paginate_chapter(task: ChapterTask) -> PaginatedChapter:
     """Paginate one chapter, number its pages on from the chapters before it, write its PDF."""
-    first_page = 0
     if _shared is not None and _shared.pids is not None:
         _shared.pids[task.number] = os.getpid()  # which chapter this process lays out, should it die
+    return lay_out_chapter(task, lambda count: _first_page_when_known(task.number, count))
+
+
+def lay_out_chapter(task: ChapterTask, first_page_when_known: Callable[[int], int]) -> PaginatedChapter:
+    """Paginate one chapter, write its PDF to `task.pdf`: `first_page_when_known(page_count)` is
+    called once the chapter is paginated, publishes its count, waits as long as it takes for
+    the counts of the chapters before it, and gives the number of its first page. Each engine
+    (the local processes, a Dask cluster) stitches the numbers its own way."""
+    first_page = 0
 
     def offset_for(count: int) -> int:
         nonlocal first_page
-        first_page = _first_page_when_known(task.number, count)
+        first_page = first_page_when_known(count)
         return first_page - 1
 
     with numbered_on(offset_for):
@@ -222,13 +240,16 @@ def paginate_chapter(task: ChapterTask) -> PaginatedChapter:
 def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Document],
                       image_files: list[list[Path]], base_dir: Path, allowed_roots: list[Path],
                       render_here: RenderHere, jobs: int, store: PartsStore, reuse: bool,
-                      chapter_done: Callable[[int, int], None] = lambda done, total: None) -> PaginatedBook:
-    """The book paginated chapter by chapter (`jobs` processes at most) and then its front matter.
+                      chapter_done: Callable[[int, int], None] = lambda done, total: None,
+                      engine: ChapterEngine | None = None) -> PaginatedBook:
+    """The book paginated chapter by chapter (`jobs` processes at most, or by `engine`) and then
+    its front matter.
 
     `render_part` gives a part's HTML; `render_here(html)` renders the front matter in this
     process. Paginated chapters are kept in `store`; with `reuse`, chapters an earlier build
     paginated at the same page numbers are taken from it. `chapter_done(done, total)` is told
     of each chapter paginated."""
+    lay_out = engine if engine is not None else local_engine(jobs)
     htmls = [render_part(front=False, chapters=[n]) for n in range(len(docs))]
     keys = [store.key(html, images) for html, images in zip(htmls, image_files)]
     chapters: list[PaginatedChapter | None] = [store.load(key) if reuse else None for key in keys]
@@ -239,7 +260,7 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
         for n in numbers:
             store.forget(keys[n])
         tasks = [ChapterTask(n, htmls[n], docs[n], base_dir, allowed_roots, store.pdf(keys[n])) for n in numbers]
-        for done, (task, chapter) in enumerate(zip(tasks, _run_tasks(tasks, counts, jobs)), start=1):
+        for done, (task, chapter) in enumerate(zip(tasks, lay_out(tasks, counts)), start=1):
             chapters[task.number] = chapter
             counts[task.number] = chapter.pages
             store.save(keys[task.number], chapter)
@@ -306,6 +327,11 @@ def _keep_links_to(document: Any, names: dict[str, str]) -> None:
         for link_type, target, _, _ in page.links:
             if link_type == "internal" and target in names and target not in present:
                 first[target] = (0, 0, 0, 0)
+
+
+def local_engine(jobs: int) -> ChapterEngine:
+    """The chapters laid out on this machine, in `jobs` processes at most (in this process when 1)."""
+    return lambda tasks, counts: _run_tasks(tasks, counts, jobs)
 
 
 def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> Iterator[PaginatedChapter]:
