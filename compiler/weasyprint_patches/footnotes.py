@@ -32,7 +32,7 @@ A document without footnotes is laid out as before, and so is every page up to t
 sets or calls a note: each change is on a path WeasyPrint takes only then. No later WeasyPrint fixes this: 70.0 is the latest
 release the registry offers, and upstream's reporting (PR #2437) is still there. Pinned to
 70.0: `_linebox_layout`'s fingerprint is in `internals.INTERNALS`, each replaced line must be
-found exactly once, and tests/weasyprint_patches/test_footnotes.py renders each case.
+found exactly once, and tests/weasyprint_patches/test_footnote_placement.py renders each case.
 """
 
 from __future__ import annotations

@@ -279,7 +279,7 @@ def test_footnotes_spread_over_pages_lie_under_the_body_text_on_or_after_their_r
 # WeasyPrint 70 alone keeps a paragraph's first lines (orphans) on a page by moving the notes
 # already set there to the next page, and never sets a note called in the line it keeps so (here
 # notes 2 and 3 went to page 3, note 4 was lost): compiler/weasyprint_patches/footnotes.py stops
-# both, and tests/weasyprint_patches/test_footnotes.py has each case on its own.
+# both, and tests/weasyprint_patches/test_footnote_placement.py has each case on its own.
 def test_footnotes_spread_over_pages_each_lie_on_their_references_page(strain):
     places = footnote_places(strain.pdf, STRAIN_NOTES)
     assert {number: note for number, (_, note) in places.items()} == {
