@@ -10,8 +10,10 @@ as bytes: the chapter's HTML and document tree, the layout folder's files and th
 chapter shows, content-addressed (`files`: path in the chapter's tree → SHA-256, `blobs`: SHA-256
 → bytes). A worker keeps each blob once in its cache folder (`<cache>/dask/blobs`, the worker's
 `REPORTC_CACHE_DIR` or `~/.cache/reportc`) and lays the chapter's folder tree out of hard links
-to them (`<cache>/dask/trees`), so the relative image paths of the HTML find their files. The
-task returns the chapter's PDF bytes and what its pagination found; the build writes the PDF
+to them (`<cache>/dask/trees`). WeasyPrint there asks for each file by the path it has on the
+build's machine, under the build's base URL, and is served the copy sent (only those: nothing
+of the worker's own disk) — it names an image in the PDF after its URL, so the bytes stay the
+same. The task returns the chapter's PDF bytes and what its pagination found; the build writes the PDF
 into its parts store as the local engine does, and joins the parts the same way.
 
 Page numbers are stitched through the scheduler, not shared memory: a task that has paginated
@@ -85,6 +87,8 @@ class ChapterBundle:
     base_dir: str  # where the HTML's relative paths start, in the chapter's tree
     files: dict[str, str]  # path in the chapter's tree → SHA-256 of its bytes
     blobs: dict[str, bytes]  # SHA-256 → bytes
+    base_url: str  # the HTML's base URL on the build's machine: WeasyPrint names images after their URLs
+    sent: dict[str, str]  # a path the layout reads on the build's machine → the path in the chapter's tree
     counts: list[int]  # every chapter's page count known when the build started (-1: laid out by this build)
     build: str  # names the build's page-count variables
     environment: str  # the build's `environment_key`: a worker running anything else refuses
@@ -161,24 +165,29 @@ class _Engine:
         top = Path(os.path.commonpath([base, *images]))
         files: dict[str, str] = {}
         blobs: dict[str, bytes] = {}
+        base_url = str(task.base_dir.resolve()) + "/"  # as `render_pages` makes it
+        sent: dict[str, str] = {}
 
-        def add(tree_path: str, path: Path) -> None:
+        def add(tree_path: str, path: Path, named: str) -> None:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             files[tree_path] = digest
             blobs[digest] = data
+            sent[os.path.normpath(named)] = tree_path
 
         try:
-            for path in sorted(p for p in self.layout_folder.rglob("*") if p.is_file()):
-                add(f"layout/{path.relative_to(self.layout_folder).as_posix()}", path)
+            layout = self.layout_folder.resolve()
+            for path in sorted(p for p in layout.rglob("*") if p.is_file()):
+                add(f"layout/{path.relative_to(layout).as_posix()}", path, str(path))
             for image in images:
-                add(f"src/{image.relative_to(top).as_posix()}", image)
+                # the URL WeasyPrint fetches: the image's path relative to the base, joined to the base URL
+                add(f"src/{image.relative_to(top).as_posix()}", image, base_url + os.path.relpath(image, base))
         except OSError as exc:
             raise ReportError(f"{exc.filename}: cannot be read for the Dask workers ({exc.strerror or exc})",
                               EXIT_FAILURE) from None
         relative_base = base.relative_to(top).as_posix()
         return ChapterBundle(task.number, task.html, task.doc, "src" if relative_base == "." else f"src/{relative_base}",
-                             files, blobs, list(counts), build, environment, pause)
+                             files, blobs, base_url, sent, list(counts), build, environment, pause)
 
     def _result(self, task: ChapterTask, future: Any) -> ChapterFromWorker:
         """The chapter's result, waited for as long as the cluster works on it; a lost scheduler,
@@ -346,8 +355,8 @@ def lay_out_on_worker(bundle: ChapterBundle) -> ChapterFromWorker:
     tree = _tree(bundle)
     _pause_if_asked(bundle)
     scratch = Path(tempfile.mkdtemp(prefix="reportc-dask-"))
-    task = ChapterTask(bundle.number, bundle.html, bundle.doc, tree / bundle.base_dir,
-                       [tree / "layout", tree / "src", FONTS_DIR], scratch / "part.pdf")
+    task = ChapterTask(bundle.number, bundle.html, bundle.doc, tree / bundle.base_dir, [tree], scratch / "part.pdf",
+                       base_url=bundle.base_url, sent={named: tree / _inside(where) for named, where in bundle.sent.items()})
 
     def first_page_when_known(count: int) -> int:
         _variable(bundle, bundle.number).set(count)

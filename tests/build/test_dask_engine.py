@@ -36,10 +36,16 @@ LOST_LINE = re.compile(r"reportc: chapter \d \(.*\): the Dask scheduler at tcp:/
 
 
 def _make_book(folder: Path) -> Path:
-    """A six-chapter book of the test chapters, in a folder of its own."""
-    (folder / "chapters").mkdir(parents=True)
+    """A six-chapter book of the test chapters, in a folder of its own; chapter 2 shows an image
+    from a folder below its own (the workers must be sent it, and find it where the HTML says)."""
+    from PIL import Image
+
+    (folder / "chapters" / "images").mkdir(parents=True)
     for number, chapter in enumerate(CHAPTERS, start=1):
         shutil.copyfile(FIXTURES / chapter, folder / "chapters" / f"{number}.txt")
+    Image.new("RGB", (160, 90), (200, 40, 40)).save(folder / "chapters" / "images" / "map.png")
+    with open(folder / "chapters" / "2.txt", "a", encoding="utf-8") as second:
+        second.write("\n\n区位如下图。\n\n![区位示意图](images/map.png)\n\n图后文字。\n")
     text = (FIXTURES / "book" / "book.toml").read_text(encoding="utf-8")
     names = ", ".join(f'"chapters/{number}.txt"' for number in range(1, len(CHAPTERS) + 1))
     (folder / "book.toml").write_text(text[:text.index("chapters = ")] + f"chapters = [{names}]\n", encoding="utf-8")
@@ -143,10 +149,21 @@ def book_and_local_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("local")
     done = _build(book, out, "-q")
     assert done.returncode == 0, done.stderr
+    assert _image_count(out / "book.pdf") == 1
     return book, snapshot(out)
 
 
-def test_a_book_laid_out_on_two_dask_workers_is_byte_identical_to_a_local_build(cluster, book_and_local_build, tmp_path):
+def _image_count(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return len({image.objgen for page in document.pages for image in page.get_images().values()})
+
+
+def test_a_book_laid_out_on_two_dask_workers_is_byte_identical_to_a_local_build(cluster, book_and_local_build, tmp_path,
+                                                                                own_cache_folder):
+    import hashlib
+
     book, local = book_and_local_build
     done = _build(book, tmp_path, "--scheduler", cluster.address, "--json")
     assert done.returncode == 0, done.stderr
@@ -158,6 +175,9 @@ def test_a_book_laid_out_on_two_dask_workers_is_byte_identical_to_a_local_build(
     assert set(built) == {"book.pdf", "book.epub", "edition.json"}
     for name in ("book.pdf", "book.epub", "edition.json"):
         assert built[name] == local[name], f"{name} differs from the local build"
+    # the image went to the workers as bytes, kept by its hash in their cache
+    image = hashlib.sha256((book.parent / "chapters" / "images" / "map.png").read_bytes()).hexdigest()
+    assert (own_cache_folder / "dask" / "blobs" / image).is_file()
 
 
 def test_a_worker_killed_while_it_lays_out_a_chapter_changes_nothing_in_the_book(cluster, book_and_local_build,
@@ -261,3 +281,25 @@ def test_a_local_build_does_not_import_dask(tmp_path):
                           env={k: v for k, v in os.environ.items() if k != "REPORTC_SCHEDULER"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0 []"
+
+
+def test_a_worker_reads_only_the_files_it_was_sent_under_the_build_s_paths(tmp_path):
+    """On a worker, WeasyPrint asks for the build's paths (images are named after their URLs)
+    and gets the copies sent; its own file at such a path, or any other, is refused."""
+    import pytest as _pytest
+
+    from compiler.writers.print.sandbox import make_url_fetcher
+
+    tree = tmp_path / "tree"
+    (tree / "src").mkdir(parents=True)
+    (tree / "src" / "map.png").write_bytes(b"sent")
+    own = tmp_path / "own.png"
+    own.write_bytes(b"the worker's own")
+    fetcher = make_url_fetcher([tree], {"/build/machine/book/map.png": tree / "src" / "map.png"})
+    response = fetcher.fetch("file:///build/machine/book/../book/map.png")
+    try:
+        assert response.read() == b"sent"
+    finally:
+        response.close()
+    with _pytest.raises(ValueError, match="was not sent"):
+        fetcher.fetch(own.as_uri())

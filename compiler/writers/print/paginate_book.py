@@ -115,6 +115,10 @@ class ChapterTask:
     base_dir: Path
     allowed_roots: list[Path]
     pdf: Path
+    # laid out on another machine: the build's base URL, and the files it was sent in place of
+    # the build's (see `sandbox.make_url_fetcher`)
+    base_url: str = ""
+    sent: dict[str, Path] | None = None
 
 
 @dataclass
@@ -220,7 +224,8 @@ def lay_out_chapter(task: ChapterTask, first_page_when_known: Callable[[int], in
         return first_page - 1
 
     with numbered_on(offset_for):
-        document, html_root = render_pages(task.html, base_dir=task.base_dir, allowed_roots=task.allowed_roots)
+        document, html_root = render_pages(task.html, base_dir=task.base_dir, allowed_roots=task.allowed_roots,
+                                           base_url=task.base_url, sent=task.sent)
     starts = [replace(start, label=str(first_page + i))
               for i, start in enumerate(page_starts(document, html_root, task.doc))]
     anchor_pages: dict[str, int] = {}

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from typing import Any, Callable, Iterator, Literal, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, Literal, Mapping, NamedTuple, Sequence
 
 from ...books.config import PdfVariant
 from ...diagnostics import EXIT_FAILURE, ReportError
@@ -30,13 +30,18 @@ class RenderedPages(NamedTuple):
     html_root: Any
 
 
-def render_pages(html: str, *, base_dir: Path, allowed_roots: Sequence[Path]) -> RenderedPages:
-    """WeasyPrint's pages for `html`, and the HTML element tree they were made from."""
+def render_pages(html: str, *, base_dir: Path, allowed_roots: Sequence[Path], base_url: str = "",
+                 sent: Mapping[str, Path] | None = None) -> RenderedPages:
+    """WeasyPrint's pages for `html`, and the HTML element tree they were made from.
+
+    A chapter laid out on another machine is given the `base_url` of the build's machine and
+    the files it was `sent` (see `sandbox.make_url_fetcher`): its images keep their names."""
     from weasyprint import HTML
 
     install_all()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    page_html = HTML(string=html, base_url=str(base_dir.resolve()) + "/", url_fetcher=make_url_fetcher(list(allowed_roots)))
+    fetcher = make_url_fetcher(list(allowed_roots)) if sent is None else make_url_fetcher(list(allowed_roots), sent)
+    page_html = HTML(string=html, base_url=base_url or str(base_dir.resolve()) + "/", url_fetcher=fetcher)
     with _older_objects_left_alone():
         return RenderedPages(page_html.render(), page_html.etree_element)
 
