@@ -8,6 +8,7 @@ project's files keeps the checkout's own `build/` folder (the outputs') free of 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,9 @@ PROJECT_FILES = ("compiler", "layouts", "fonts", "pyproject.toml", "setup.py", "
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=900)
+    # PYTHONPATH would put a checkout before the installed wheel: the wheel alone is under test
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=900, env=environment)
     assert done.returncode == 0, f"{' '.join(map(str, args))} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     return done
 
