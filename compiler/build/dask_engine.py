@@ -116,18 +116,47 @@ def dask_engine(address: str, *, layout_folder: Path, image_files: list[list[Pat
     if not ADDRESS.fullmatch(address):
         raise ReportError(f"'{address}' is not a Dask scheduler's address (tcp://HOST:PORT)", EXIT_USAGE)
     with _quiet_dask():
-        from distributed import Client
-
-        try:
-            client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-        except (OSError, TimeoutError, ValueError, TypeError) as exc:
-            raise ReportError(f"cannot reach the Dask scheduler at {address} ({_reason(exc)})", EXIT_FAILURE) from None
+        shared = _shared_clients.get(address) if _shared_clients is not None else None
+        client = shared if shared is not None and shared.status == "running" else _connect(address)
         try:
             if workers_seen is not None:
                 workers_seen.append(_worker_count(client))
             yield _Engine(client, address, layout_folder, image_files).run
         finally:
+            if _shared_clients is not None:
+                _shared_clients[address] = client
+            else:
+                _close(client)
+
+
+# The connections the builds inside `one_connection` share: scheduler address → Dask client.
+_shared_clients: dict[str, Any] | None = None
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """While inside this block, the builds (the targets of one command) that use a scheduler share
+    one connection to it; it is closed when the block ends."""
+    global _shared_clients
+    if _shared_clients is not None:  # already inside one
+        yield
+        return
+    _shared_clients = {}
+    try:
+        yield
+    finally:
+        clients, _shared_clients = _shared_clients, None
+        for client in clients.values():
             _close(client)
+
+
+def _connect(address: str) -> Any:
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise ReportError(f"cannot reach the Dask scheduler at {address} ({_reason(exc)})", EXIT_FAILURE) from None
 
 
 class _Engine:

@@ -222,6 +222,7 @@ def _build_several(args: argparse.Namespace, sources: list[str]) -> int:
     """Each target built into OUTDIR/<name>/, one after the other, under one progress display;
     a target that fails is reported (its outputs untouched) and the others are built all the
     same. The exit code is the worst of the targets'."""
+    from contextlib import AbstractContextManager, nullcontext
     from dataclasses import replace
 
     from .progress import PhaseProgress, progress_for
@@ -235,20 +236,26 @@ def _build_several(args: argparse.Namespace, sources: list[str]) -> int:
     options = _options(args)
     progress = progress_for(quiet=args.quiet, verbose=args.verbose)
     worst = EXIT_OK
+    connection: AbstractContextManager[None] = nullcontext()
+    if options.scheduler:
+        from ..build.dask_engine import one_connection  # Dask only for a command that uses it
+
+        connection = one_connection()  # the books share one connection to the scheduler
     try:
-        for number, (source, name) in enumerate(zip(sources, names), start=1):
-            if isinstance(progress, PhaseProgress):
-                progress.prefix = f"{number}/{len(sources)} {name}: "
-            one = argparse.Namespace(**{**vars(args), "source": source, "outdir": str(Path(args.outdir) / name)})
-            # the books' options are for the books among the targets, not for a chapter
-            own = options if source.endswith(".toml") else replace(options, pdf_variant=None, script=None,
-                                                                    opencc=None, jobs=None, scheduler=None)
-            try:
-                _build_once(one, own, progress=progress, target=source)
-            except ReportError as exc:
-                progress.close_status()
-                report_error(exc, args, target=source)
-                worst = max(worst, exc.exit_code)
+        with connection:
+            for number, (source, name) in enumerate(zip(sources, names), start=1):
+                if isinstance(progress, PhaseProgress):
+                    progress.prefix = f"{number}/{len(sources)} {name}: "
+                one = argparse.Namespace(**{**vars(args), "source": source, "outdir": str(Path(args.outdir) / name)})
+                # the books' options are for the books among the targets, not for a chapter
+                own = options if source.endswith(".toml") else replace(options, pdf_variant=None, script=None,
+                                                                        opencc=None, jobs=None, scheduler=None)
+                try:
+                    _build_once(one, own, progress=progress, target=source)
+                except ReportError as exc:
+                    progress.close_status()
+                    report_error(exc, args, target=source)
+                    worst = max(worst, exc.exit_code)
     finally:
         progress.close()
     return worst

@@ -92,8 +92,9 @@ class Cluster:
                                                 cwd=self.folder)
         log.close()
 
-    def log(self, name: str) -> str:
-        return (self.folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+    def log(self, name: str, last: int = 3000) -> str:
+        """The end of a process's log (`last` characters; 0: all of it)."""
+        return (self.folder / f"{name}.log").read_text(encoding="utf-8", errors="replace")[-last:]
 
     def wait_for_workers(self, count: int) -> None:
         from distributed import Client
@@ -303,3 +304,29 @@ def test_a_worker_reads_only_the_files_it_was_sent_under_the_build_s_paths(tmp_p
         response.close()
     with _pytest.raises(ValueError, match="was not sent"):
         fetcher.fetch(own.as_uri())
+
+
+def test_several_books_in_one_command_share_one_connection_to_the_scheduler(cluster, book_and_local_build,
+                                                                            tmp_path):
+    book, local = book_and_local_build
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "1.md").write_text("# 第一章 概况\n\n## 概述\n\n全年完成重点项目一百二十项。\n", encoding="utf-8")
+    (other / "book.toml").write_text('title = "另一本书"\nchapters = ["1.md"]\n', encoding="utf-8")
+
+    def connections() -> int:
+        return len(re.findall(r"Receive client connection: Client-(?!worker)", cluster.log("scheduler", last=0)))
+
+    before = connections()
+    command = [str(BIN / "reportc"), "build", str(book), str(other / "book.toml"), "-o", str(tmp_path / "out"),
+               "--no-cache", "--scheduler", cluster.address, "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, env={**os.environ, **EPOCH}, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    layouts = {record["target"]: record for record in map(json.loads, done.stdout.splitlines())
+               if record["type"] == "layout"}
+    assert {target: record["engine"] for target, record in layouts.items()} == {str(book): "dask",
+                                                                               str(other / "book.toml"): "dask"}
+    built = snapshot(tmp_path / "out" / book.parent.name)
+    assert (built["book.pdf"], built["book.epub"]) == (local["book.pdf"], local["book.epub"])
+    assert (tmp_path / "out" / "other" / "book.pdf").is_file()
+    assert connections() - before == 1, cluster.log("scheduler")
