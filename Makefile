@@ -17,7 +17,7 @@ build: setup
 
 test: test-setup
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto --dist loadfile
 
 setup: system-packages $(VENV)/.installed
 

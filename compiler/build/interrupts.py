@@ -6,7 +6,8 @@ While a build runs, both signals raise `Interrupted` instead, so the stack unwin
 cleanup runs. The handler also records the signal, and the build checks that record before it
 commits: code that swallows exceptions (a bare `except:` in a library) cannot make an
 interrupted build replace the outputs. The commit itself — renaming staged files into place —
-runs with both signals blocked, so it is never cut in half. A build killed outright (SIGKILL)
+runs with both signals held back (blocked in its thread, and deferred by the handler whichever
+thread the signal reached), so it is never cut in half. A build killed outright (SIGKILL)
 cannot clean up: its `.part` files carry its process id, and `process_running` tells the next
 build whether they are still in use.
 """
@@ -58,8 +59,18 @@ def received() -> int | None:
     return _received[-1] if _received else None
 
 
+_held: list[int] = []  # signals that came while a `signals_blocked` block ran
+_holding = False
+
+
 def _raise(signum: int, frame: Any) -> None:
     _received.append(signum)
+    if _holding:
+        # The thread mask holds a signal back only from the thread that set it: sent to the
+        # process, it may be delivered to another thread (a progress display's), and Python
+        # runs this handler in the main thread all the same, in the middle of the commit.
+        _held.append(signum)
+        return
     raise Interrupted(signum)
 
 
@@ -98,9 +109,12 @@ def signals_blocked(*, done: bool) -> Iterator[None]:
     """Run the block with SIGINT and SIGTERM held back; one that arrived meanwhile is taken
     afterwards and raised as `Interrupted`, with `after_commit=done` (the block committed the
     build's outputs: the build is over, not undone)."""
+    global _holding
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    _held.clear()
+    _holding = True
     signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     try:
         yield
@@ -109,7 +123,8 @@ def signals_blocked(*, done: bool) -> Iterator[None]:
         for signum in pending:
             signal.sigtimedwait([signum], 0)  # take it, so unblocking does not deliver it again
         signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
-    if pending:
-        signum = next(iter(pending))
-        _received.append(signum)
-        raise Interrupted(signum, after_commit=done)
+        _holding = False
+    arrived = [*_held, *pending]
+    if arrived:
+        _received.append(arrived[0])
+        raise Interrupted(arrived[0], after_commit=done)

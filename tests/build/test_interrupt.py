@@ -147,3 +147,34 @@ def test_parts_left_by_a_killed_build_are_removed_by_the_next_build(tmp_path):
     result = run(["build", "src/chapter.txt", "-o", "out", "--format", "html", "-q"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert [p.name for p in out.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_a_signal_delivered_to_another_thread_during_the_commit_waits_for_the_renames(tmp_path):
+    """A build has other threads (the progress display's): a signal the kernel gives one of
+    them still runs the handler in the main thread, mid-commit, unless the handler defers it."""
+    import threading
+
+    from compiler.build import interrupts
+
+    staged = tmp_path / "a.part"
+    staged.write_text("new")
+    ready, sent = threading.Event(), threading.Event()
+
+    def other_thread() -> None:  # takes the signal: the main thread has it blocked
+        ready.wait()
+        os.kill(os.getpid(), signal.SIGTERM)
+        sent.set()
+
+    helper = threading.Thread(target=other_thread)
+    helper.start()
+    with pytest.raises(interrupts.Interrupted) as raised:
+        with interrupts.raising_on_signals():
+            with interrupts.signals_blocked(done=True):
+                ready.set()
+                sent.wait(10)
+                for _ in range(1000):  # bytecodes, at which Python runs pending handlers
+                    pass
+                os.replace(staged, tmp_path / "a.txt")
+    helper.join()
+    assert raised.value.after_commit and raised.value.signum == signal.SIGTERM
+    assert (tmp_path / "a.txt").read_text() == "new"
