@@ -145,3 +145,31 @@ def test_watch_with_a_bad_option_exits_2_at_once(tmp_path):
     result = run(["watch", "chapter.txt", "--format", "docx"], tmp_path, timeout=60)
     assert result.returncode == 2
     assert "docx" in one_line(result.stderr)
+
+
+def test_a_save_between_the_build_and_the_start_of_the_watch_is_built(tmp_path):
+    """watchfiles gives no sign that its watch has started: a save in between, which the watch
+    never sees, is found by comparing the inputs with their state at the build."""
+    import os
+    import threading
+
+    from compiler.cli.watch import watch
+
+    source = tmp_path / "chapter.txt"
+    source.write_text("一", encoding="utf-8")
+    read: list[str] = []
+
+    def rebuild():
+        read.append(source.read_text(encoding="utf-8"))
+        if len(read) == 1:
+            source.write_text("第二版", encoding="utf-8")  # after the build read it, before any watch
+            return [source]
+        raise KeyboardInterrupt  # the second build came: stop watching
+
+    give_up = threading.Timer(30, lambda: os.kill(os.getpid(), signal.SIGINT))  # never hang the run
+    give_up.start()
+    try:
+        assert watch(source, rebuild, layout_folder=tmp_path, quiet=True) == 0
+    finally:
+        give_up.cancel()
+    assert read == ["一", "第二版"]
