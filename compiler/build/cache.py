@@ -31,7 +31,7 @@ from typing import Any, Iterable
 from .. import __version__
 from ..writers.fonts import MANIFEST as FONTS_MANIFEST
 from ..writers.fonts import all_font_files
-from ..resources import LAYOUTS_DIR
+from ..resources import LAYOUTS_DIR, cache_dir
 
 
 def hash_file(digest: Any, path: Path, *, name: bool = True) -> None:
@@ -147,13 +147,6 @@ def build_key(tools: str, options: dict[str, Any], files: dict[str, str], date: 
     digest.update(json.dumps({"options": options, "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
                               "date": date, "files": sorted(files.items())}, sort_keys=True).encode())
     return digest.hexdigest()
-
-
-def cache_dir() -> Path:
-    """Where records and paginated chapters are kept: $REPORTC_CACHE_DIR, else the XDG cache folder."""
-    if os.environ.get("REPORTC_CACHE_DIR"):
-        return Path(os.environ["REPORTC_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportc"
 
 
 def record_file(outdir: Path, name: str) -> Path:
