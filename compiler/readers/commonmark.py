@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import re
 
+from .containers import CODE_FENCE as FENCE
+
 MARKER = re.compile(r"(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 FENCE_LINE = re.compile(r"^(?P<indent> {0,3})(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 BLOCK_START = re.compile(r"^ {0,3}(?:[-+*][ \t]|[-+*]$|\d{1,9}[.)](?:[ \t]|$)|>|#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|"
                          r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$)")

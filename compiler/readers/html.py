@@ -234,9 +234,8 @@ def _table(element: etree._Element, line: int) -> list[Table]:
                 if align and not is_head:
                     aligns.setdefault(column, set()).add(align)
                 column += columns_spanned
-    width = max([column + 1 for row in grid for column in row] +
-                [column + 1 for _, column in covered], default=0)
-    if not grid or width == 0:
+    width = max((column + 1 for _, column in covered), default=0)  # every cell covers its own place
+    if width == 0:
         return []
     runs = [[row.get(column, []) for column in range(width)] for row in grid]
     header_rows = next((count for count, heading in enumerate(heading_rows) if not heading), len(heading_rows))

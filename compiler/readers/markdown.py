@@ -623,7 +623,7 @@ class _Converter:
                 header = cells
             else:
                 rows.append(cells)
-        if len(rows) == 1 and not any(plain_text(cell).strip() or cell for cell in rows[0]):
+        if len(rows) == 1 and not any(rows[0]):
             rows = []  # the empty row the tables extension gives a table of a header alone (GitHub draws none)
         return Table(header, rows, line, align=align if any(align) else ())
 
