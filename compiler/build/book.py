@@ -22,8 +22,8 @@ from . import interrupts
 from . import cache
 from .cache import tools_key
 from .chapter import (
-    Compiled, allowed_roots, build_date, cache_options, compile_source, data_files, image_files,
-    named_image_files, stop_on_findings, up_to_date_or_build,
+    Compiled, allowed_roots, build_date, cache_options, compile_source, image_files, source_inputs,
+    stop_on_findings, up_to_date_or_build,
 )
 from .lock import folder_locked
 from .options import BuildOptions, BuildResult, default_jobs
@@ -82,7 +82,8 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
         raise ReportError(f"layout '{book.layout}' has no [book] template", EXIT_USAGE)
     date = build_date([book.path, *book.chapters], inputs)
     inputs.add(book.chapters)  # hashed before they are read
-    compiled = [compile_source(chapter, progress, book.chapter_defaults()) for chapter in book.chapters]
+    defaults = book.chapter_defaults()
+    compiled = [compile_source(chapter, progress, defaults) for chapter in book.chapters]
     for chapter in compiled:
         stop_on_findings(chapter.findings, strict=options.strict, check_hint="run 'reportc check' on the chapter")
     compiled = [Compiled(c.source, chapter_of_book(c.doc, number, book), c.findings)
@@ -92,11 +93,8 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
     for chapter in compiled:
         findings.items.extend(chapter.findings.items)
     images = [image_files(c.doc, c.source.path.parent) for c in compiled]
-    named = [f for c in compiled for f in named_image_files(c.doc, c.source.path.parent)]
-    # a chapter's tables read from CSV files depend on them as on its images (as one chapter's build does)
-    csv_files = [f for c in compiled for f in data_files(c.doc, c.source.path.parent)]
-    result = BuildResult(findings=findings, inputs=[book.path, *book.chapters, *(f for own in images for f in own),
-                                                    *named, *csv_files], chapters=len(docs))
+    read = [f for c in compiled for f in source_inputs(c.doc, c.source.path.parent)]
+    result = BuildResult(findings=findings, inputs=[book.path, *book.chapters, *read], chapters=len(docs))
     inputs.add(result.inputs)
     stem = book.path.stem
     with StagedOutputs(output_folder(outdir)) as outputs:

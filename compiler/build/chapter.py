@@ -118,6 +118,12 @@ def data_files(doc: Document, folder: Path) -> list[Path]:
                    if isinstance(block, Table) and block.data_file})
 
 
+def source_inputs(doc: Document, folder: Path) -> list[Path]:
+    """The files besides its source a chapter's build reads: the images it shows, the CSV files
+    of its tables, and every image it names, found or not (absence is an input too)."""
+    return [*image_files(doc, folder), *data_files(doc, folder), *named_image_files(doc, folder)]
+
+
 def build_date(sources: list[Path], inputs: cache.Inputs | None = None) -> datetime:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest source file's time
     (which `inputs`, the up-to-date key, then holds)."""
@@ -199,9 +205,7 @@ def _build(path: Path, outdir: Path, options: BuildOptions, progress: Progress, 
     source, doc = compiled.source, compiled.doc
     date = build_date([source.path], inputs)
     folder = source.path.parent
-    result = BuildResult(findings=compiled.findings,
-                         inputs=[source.path, *image_files(doc, folder), *data_files(doc, folder),
-                                 *named_image_files(doc, folder)])
+    result = BuildResult(findings=compiled.findings, inputs=[source.path, *source_inputs(doc, folder)])
     inputs.add(result.inputs)
     with StagedOutputs(output_folder(outdir)) as outputs:
         _render(doc, source, layout, options, outputs, result, date=date, progress=progress)

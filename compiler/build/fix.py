@@ -105,6 +105,13 @@ class _Plan:
             self.text[index] = text
             self.changed[index] = True
 
+    def gap_before(self, index: int) -> int:
+        """The first of the blank lines still there right before line `index` (`index` if none)."""
+        gap = index
+        while gap > 0 and BLANK_LINE.match(self.text[gap - 1]) and not self.dropped[gap - 1]:
+            gap -= 1
+        return gap
+
     def end_of(self, index: int) -> str:
         """The line end a new line beside line `index` takes: that line's own, or the file's usual one."""
         return self.end[index] or self.default_end
@@ -127,7 +134,7 @@ class _Plan:
         return "".join(out)
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: an edit is kept or not, once
 class _Edit:
     """One recovery written out: `apply` edits a plan (False when it cannot), `what` counts it."""
 
@@ -137,12 +144,6 @@ class _Edit:
     why_not: str = WOULD_CHANGE
     sidebars: int = 0  # the sidebars it fences besides (those between a rejoined paragraph's parts)
     parts: Callable[[], list[_Edit]] = list  # smaller edits to try when this one would change the tree
-
-    def __hash__(self) -> int:
-        return id(self)
-
-    def __eq__(self, other: object) -> bool:
-        return self is other
 
 
 def fix_source(path: str | Path) -> Fixed:
@@ -302,9 +303,7 @@ def _heading(level: int, title: str, line: int) -> Callable[[_Plan], bool]:
 
     def apply(plan: _Plan) -> bool:
         index = line - 1
-        gap = index
-        while gap > 0 and BLANK_LINE.match(plan.text[gap - 1]) and not plan.dropped[gap - 1]:
-            gap -= 1
+        gap = plan.gap_before(index)
         blanks = [plan.raw[i] for i in range(gap, index)]  # the heading is set off as the paragraph was
         plan.before[index].extend([("#" * level + " " + title, plan.end_of(index)), *blanks])
         return True
@@ -365,9 +364,7 @@ def _rejoin(head: int, later: list[int], spans: _Spans,
             text, line_end = joined[-1]
             joined[-1] = (text.rstrip(" \t") + plan.text[first].lstrip(INDENT), line_end)
             joined.extend((plan.text[i], plan.end[i]) for i in range(first + 1, end + 1))
-            gap = first
-            while gap > 0 and BLANK_LINE.match(plan.text[gap - 1]) and not plan.dropped[gap - 1]:
-                gap -= 1
+            gap = plan.gap_before(first)
             for index in range(gap, end + 1):
                 plan.dropped[index] = True
         plan.set(last, joined[0][0])
