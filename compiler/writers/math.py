@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import re
 import tempfile
-import tomllib
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .fonts import MANIFEST, load_manifest_files
+from .fonts import language_families, load_manifest_files
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # Elements whose children are their arguments, and how many a well-formed one has.
@@ -86,10 +85,7 @@ def text_face(language: str) -> tuple[str, Path] | None:
     """The layout's body face for a document language and the file holding it (fonts/fonts.toml:
     the serif role of the longest language tag the language starts with, else zh-Hans), or None
     when the manifest names no file for it."""
-    languages = tomllib.loads(MANIFEST.read_text(encoding="utf-8")).get("languages", {})
-    wanted = language.lower()
-    tags = [tag for tag in languages if wanted == tag.lower() or wanted.startswith(tag.lower() + "-")]
-    family = languages.get(max(tags, key=lambda tag: tag.count("-"), default="zh-Hans"), {}).get("serif", "")
+    family = language_families(language).get("serif", "")
     files = [Path(name) for name in load_manifest_files().get(family, [])]
     return (family, files[0]) if files and files[0].is_file() else None
 
