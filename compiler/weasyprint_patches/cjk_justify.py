@@ -41,11 +41,10 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any, Iterator
 
-from ..diagnostics import EXIT_FAILURE, ReportError
 from ..model.text import CJK, HAN, INVISIBLE, LATIN_OR_DIGIT, MIDDLE_DOTS
 from ..model.text import CLOSING as CLOSING_MARKS
 from ..model.text import OPENING as OPENING_MARKS
-from .internals import require_tested_weasyprint
+from .internals import require_tested_weasyprint, rewrite_function
 
 CLOSING = frozenset(CLOSING_MARKS)
 OPENING = frozenset(OPENING_MARKS)
@@ -115,22 +114,10 @@ def install() -> None:
 
 def _keep_fractional_kerning() -> None:
     """Re-define WeasyPrint's `draw_first_line` writing `{kerning:.3f}` for `{int(kerning)}`."""
-    import linecache
-
     from weasyprint.draw import text as draw_text
 
-    # the function's own lines, up to the next top-level statement (inspect.getsource, which
-    # tokenizes, takes longer than the rest of the patch)
-    code = draw_text.draw_first_line.__code__
-    lines = linecache.getlines(code.co_filename)
-    start = code.co_firstlineno - 1
-    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "\t", "\n")), len(lines))
-    source = "".join(lines[start:end])
-    truncated = "string += f'>{int(kerning)}<'"
-    if not source.startswith("def draw_first_line(") or source.count(truncated) != 1:
-        raise ReportError("WeasyPrint's text drawing is not the one cjk_layout patches", EXIT_FAILURE)
-    patched = "\n" * start + source.replace(truncated, "string += f'>{kerning:.3f}<'")  # same line numbers
-    exec(compile(patched, draw_text.__file__, "exec"), draw_text.__dict__)
+    rewrite_function(draw_text, "draw_first_line",
+                     [("string += f'>{int(kerning)}<'", "string += f'>{kerning:.3f}<'")], "cjk_layout")
 
 
 # ------------------------------------------------------------------ gap rules

@@ -41,8 +41,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Callable
 
-from ..diagnostics import EXIT_FAILURE, ReportError
-from .internals import require_tested_weasyprint
+from .internals import require_tested_weasyprint, rewrite_function
 
 # (WeasyPrint's line, its replacement): one line each, so that the compiled function keeps the
 # line numbers of block.py in tracebacks.
@@ -98,25 +97,9 @@ def _takes_line_along(context: Any, before: _Before, line: Any) -> bool:
 @cache  # patched once per process
 def install() -> None:
     """Replace WeasyPrint's `_linebox_layout` with its source changed as above (idempotent)."""
-    import linecache
-
     from weasyprint.layout import block
 
     require_tested_weasyprint("Footnote placement")
-    code = block._linebox_layout.__code__
-    lines = linecache.getlines(code.co_filename)
-    start = code.co_firstlineno - 1
-    # the function's lines, up to the next top-level statement
-    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "\t", "\n")), len(lines))
-    source = "".join(lines[start:end])
-    if not source.startswith("def _linebox_layout("):
-        raise ReportError("WeasyPrint's line layout is not the one the footnote patch rewrites", EXIT_FAILURE)
-    for old, new in _CHANGES:
-        if source.count(old) != 1:
-            raise ReportError(f"WeasyPrint's line layout no longer holds {old.strip()!r}: "
-                              "the footnote patch cannot be applied", EXIT_FAILURE)
-        source = source.replace(old, new)
     global original_linebox_layout
-    original_linebox_layout = block._linebox_layout
     block.__dict__.update(_reportc_before_note=_before_note, _reportc_takes_line_along=_takes_line_along)
-    exec(compile("\n" * start + source, block.__file__, "exec"), block.__dict__)
+    original_linebox_layout = rewrite_function(block, "_linebox_layout", _CHANGES, "the footnote patch")

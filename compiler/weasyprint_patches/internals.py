@@ -4,7 +4,7 @@ were written for, and the one guard that refuses another version."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Sequence
 
 from ..diagnostics import EXIT_FAILURE, ReportError
 
@@ -96,6 +96,31 @@ def require_tested_weasyprint(what: str) -> None:
         raise ReportError(
             f"{what} is written for WeasyPrint {TESTED_WEASYPRINT}, found {weasyprint.__version__}: "
             "install the pinned version (pip install -e .)", EXIT_FAILURE)
+
+
+def rewrite_function(module: Any, name: str, changes: Sequence[tuple[str, str]], what: str) -> Any:
+    """Re-define the function `name` of `module` from its own source with each `old` text of
+    `changes` replaced by its `new` one (each must be found exactly once), on its own line
+    numbers so that tracebacks point into WeasyPrint's file. Returns the function replaced."""
+    import linecache
+
+    function = getattr(module, name)
+    code = function.__code__
+    lines = linecache.getlines(code.co_filename)
+    start = code.co_firstlineno - 1
+    # the function's own lines, up to the next top-level statement (inspect.getsource, which
+    # tokenizes, takes longer than the rest of a patch)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in ("", " ", "\t", "\n")), len(lines))
+    source = "".join(lines[start:end])
+    if not source.startswith(f"def {name}("):
+        raise ReportError(f"WeasyPrint's {name} is not the one {what} rewrites", EXIT_FAILURE)
+    for old, new in changes:
+        if source.count(old) != 1:
+            raise ReportError(f"WeasyPrint's {name} no longer holds {old.strip()!r}: {what} cannot be applied",
+                              EXIT_FAILURE)
+        source = source.replace(old, new)
+    exec(compile("\n" * start + source, module.__file__, "exec"), module.__dict__)
+    return function
 
 
 def source_of(internal: Internal) -> str | None:
