@@ -48,16 +48,16 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 from ..model.nodes import Document
-from ..resources import FONTS_DIR
-from ..writers.fonts import all_font_files
+from ..resources import cache_dir
+from ..writers.fonts import MANIFEST, all_font_files
 from ..writers.print.paginate_book import ChapterEngine, ChapterTask, PaginatedChapter, first_page_of, lay_out_chapter
-from .cache import cache_dir
+from ..writers.print.pdf import base_url_of
+from .cache import distributions_key
 
 # How long to try reaching the scheduler at the start, and how long a scheduler lost during the
 # build (or a cluster without a worker) is waited for before the build gives up: a restart of
@@ -194,7 +194,7 @@ class _Engine:
         top = Path(os.path.commonpath([base, *images]))
         files: dict[str, str] = {}
         blobs: dict[str, bytes] = {}
-        base_url = str(task.base_dir.resolve()) + "/"  # as `render_pages` makes it
+        base_url = base_url_of(task.base_dir)
         sent: dict[str, str] = {}
 
         def add(tree_path: str, path: Path, named: str) -> None:
@@ -355,9 +355,8 @@ def environment_key() -> str:
 
     for path in sorted(p for p in LAYOUTS_DIR.rglob("*") if p.is_file()):
         digest.update(path.relative_to(LAYOUTS_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update((FONTS_DIR / "fonts.toml").read_bytes())
-    versions = sorted({(str(d.metadata["Name"]).lower(), d.version) for d in package_metadata.distributions()})
-    digest.update(json.dumps(versions).encode())
+    digest.update(MANIFEST.read_bytes())
+    digest.update(distributions_key().encode())
     try:
         fonts = sorted((file, os.stat(file).st_size) for file in all_font_files())
     except (OSError, ValueError):

@@ -30,6 +30,12 @@ class RenderedPages(NamedTuple):
     html_root: Any
 
 
+def base_url_of(base_dir: Path) -> str:
+    """The URL a chapter's relative image paths are read against. WeasyPrint names an image in
+    the PDF after the md5 of its URL: a chapter laid out elsewhere must use the same one."""
+    return str(base_dir.resolve()) + "/"
+
+
 def render_pages(html: str, *, base_dir: Path, allowed_roots: Sequence[Path], base_url: str = "",
                  sent: Mapping[str, Path] | None = None) -> RenderedPages:
     """WeasyPrint's pages for `html`, and the HTML element tree they were made from.
@@ -40,8 +46,8 @@ def render_pages(html: str, *, base_dir: Path, allowed_roots: Sequence[Path], ba
 
     install_all()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fetcher = make_url_fetcher(list(allowed_roots)) if sent is None else make_url_fetcher(list(allowed_roots), sent)
-    page_html = HTML(string=html, base_url=base_url or str(base_dir.resolve()) + "/", url_fetcher=fetcher)
+    fetcher = make_url_fetcher(list(allowed_roots), sent)
+    page_html = HTML(string=html, base_url=base_url or base_url_of(base_dir), url_fetcher=fetcher)
     with _older_objects_left_alone():
         return RenderedPages(page_html.render(), page_html.etree_element)
 
