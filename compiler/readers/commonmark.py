@@ -26,19 +26,13 @@ from __future__ import annotations
 
 import re
 
-from .containers import CODE_FENCE as FENCE
+from .containers import CODE_FENCE as FENCE, expand_indent
 
 MARKER = re.compile(r"(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
 FENCE_LINE = re.compile(r"^(?P<indent> {0,3})(?P<marker>`{3,}|~{3,})(?P<info>.*)$")
 BLOCK_START = re.compile(r"^ {0,3}(?:[-+*][ \t]|[-+*]$|\d{1,9}[.)](?:[ \t]|$)|>|#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|"
                          r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$)")
 LEVEL = "    "  # Python-Markdown's indentation of one level
-
-
-def _expanded(line: str) -> str:
-    """The line with the tabs of its indentation expanded to 4-column stops."""
-    body = line.lstrip(" \t")
-    return line[:len(line) - len(body)].expandtabs(4) + body
 
 
 def _indent(line: str) -> int:
@@ -90,9 +84,9 @@ def commonmark_fences(lines: list[str]) -> list[str]:
 def commonmark_lists(lines: list[str]) -> list[str]:
     """The group's lines, re-indented as described above when the group opens with a list
     marker (else unchanged)."""
-    if not lines or not _marker_at(_expanded(lines[0]), 0):
+    if not lines or not _marker_at(expand_indent(lines[0]), 0):
         return lines
-    source = [_expanded(line) for line in lines]
+    source = [expand_indent(line) for line in lines]
     last = max(index for index, line in enumerate(source) if not _blank(line))
     loose = any(_blank(line) for line in source[:last])
     out: list[str] = []
@@ -170,7 +164,7 @@ def _as_text(line: str) -> str:
 def interrupts_paragraph(line: str) -> bool:
     """May a list starting with `line` interrupt a paragraph? CommonMark: a bullet or an ordered
     list starting at 1, with text after its marker (`2023. 年` under a line of prose is prose)."""
-    found = _marker_at(_expanded(line), 0)
+    found = _marker_at(expand_indent(line), 0)
     if found is None or not found[1]:
         return False
     number = found[0][:-1]

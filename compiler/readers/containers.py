@@ -343,16 +343,22 @@ def note_body(lines: list[str], index: int) -> list[str]:
             end += 1
 
 
+def expand_indent(line: str) -> str:
+    """The line with the tabs of its indentation expanded to 4-column stops."""
+    rest = line.lstrip(" \t")
+    return line[:len(line) - len(rest)].expandtabs(4) + rest
+
+
 def _width(line: str) -> int:
     """The columns of a line's indentation, a tab taking it on to the next multiple of four."""
-    return len(line[:len(line) - len(line.lstrip(" \t"))].expandtabs(4))
+    expanded = expand_indent(line)
+    return len(expanded) - len(expanded.lstrip(" "))
 
 
 def _dedent(line: str, columns: int) -> str:
     """The line with up to `columns` columns of its indentation taken off."""
-    rest = line.lstrip(" \t")
-    lead = line[:len(line) - len(rest)].expandtabs(4)
-    return lead[min(columns, len(lead)):] + rest
+    expanded = expand_indent(line)
+    return expanded[min(columns, _width(expanded)):]
 
 
 def _quote_lines(lines: list[str], index: int, depth: int) -> list[str]:
