@@ -71,14 +71,14 @@ def install() -> None:
                        adjoining_margins: list[Any], bottom_space: float, position_y: float,
                        skip_stack: Any, first_letter_style: Any, first_line_style: Any, discard: bool,
                        next_page: Any, max_lines: Any) -> tuple[Any, ...]:
-        if skip_stack is not None or not floats(child):
-            return original(context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes,
-                            adjoining_margins, bottom_space, position_y, skip_stack, first_letter_style,
-                            first_line_style, discard, next_page, max_lines)
-        margins, count = list(adjoining_margins), len(new_children)  # the figure's layout appends to the list
+        floating = skip_stack is None and floats(child)
+        if floating:  # kept before the figure's layout appends to the lists (not for every other block)
+            margins, count = list(adjoining_margins), len(new_children)
         result = original(context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes,
                           adjoining_margins, bottom_space, position_y, skip_stack, first_letter_style,
                           first_line_style, discard, next_page, max_lines)
+        if not floating:
+            return result
         abort, stop, resume_at, _, _, next_page, children, max_lines = result
         did_not_fit = (not abort and stop and resume_at == {index: None} and children is new_children
                        and len(new_children) == count and block.find_last_in_flow_child(new_children) is not None)
