@@ -14,8 +14,10 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from lxml import etree
@@ -176,6 +178,18 @@ def run(args: list[str], cwd: Path, *, module: bool = False, env_extra: dict | N
     assert "Traceback" not in result.stderr, result.stderr
     assert "Traceback" not in result.stdout, result.stdout
     return result
+
+
+@contextmanager
+def stopped_at_exit(process: subprocess.Popen) -> Iterator[subprocess.Popen]:
+    """The process, killed and reaped on leaving the block if it still runs: a test that fails
+    midway leaves no build behind."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def one_line(stderr: str) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, snapshot
+from conftest import FIXTURES, ROOT, snapshot, stopped_at_exit
 
 from compiler.build.dask_engine import PAUSE_VARIABLE
 
@@ -193,7 +193,7 @@ def test_a_worker_killed_while_it_lays_out_a_chapter_changes_nothing_in_the_book
                "--scheduler", cluster.address]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                                env={**os.environ, **EPOCH, PAUSE_VARIABLE: f"3:{pauses}"})
-    try:
+    with stopped_at_exit(process):
         announced: list[Path] = []
         deadline = time.monotonic() + 300
         while not announced and process.poll() is None and time.monotonic() < deadline:
@@ -204,10 +204,6 @@ def test_a_worker_killed_while_it_lays_out_a_chapter_changes_nothing_in_the_book
         os.kill(worker, signal.SIGKILL)
         (pauses / "go").touch()
         stdout, stderr = process.communicate(timeout=600)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 0, stderr
     assert stderr == ""
     built = snapshot(out)
@@ -230,7 +226,7 @@ def test_a_scheduler_that_stops_mid_build_is_a_one_line_error_and_the_outputs_st
     command = [str(BIN / "reportc"), "build", str(book), "-o", str(out), "--no-cache", "--scheduler", cluster.address]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                                env={**os.environ, **EPOCH, PAUSE_VARIABLE: f"2:{pauses}"})
-    try:
+    with stopped_at_exit(process):
         deadline = time.monotonic() + 300
         while not list(pauses.glob("*.2")) and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -238,10 +234,6 @@ def test_a_scheduler_that_stops_mid_build_is_a_one_line_error_and_the_outputs_st
         cluster.processes["scheduler"].kill()
         (pauses / "go").touch()
         _, stderr = process.communicate(timeout=300)  # bounded: a hang fails here
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 1, stderr
     assert len(stderr.splitlines()) == 1 and LOST_LINE.fullmatch(stderr.strip()), stderr
     assert snapshot(out) == before

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPORTC, SAMPLE, run, snapshot
+from conftest import REPORTC, SAMPLE, run, snapshot, stopped_at_exit
 
 FORMATS = "pdf,epub,html"
 POLL_SECONDS = 0.02
@@ -73,7 +73,7 @@ def test_interrupted_build_leaves_previous_outputs_byte_identical(previous_build
     base, before = previous_build
     process, stderr_path = start_build(base)
     out = base / "out"
-    try:
+    with stopped_at_exit(process):
         if moment == "paginate":
             # the HTML is staged as the pagination starts: the build is midway, with a .part file
             wait_for(lambda: "reportc: normalise" in stderr_path.read_text()
@@ -82,10 +82,6 @@ def test_interrupted_build_leaves_previous_outputs_byte_identical(previous_build
             wait_for(lambda: "reportc: paginate" in stderr_path.read_text(), process, "the end of the pagination")
         process.send_signal(signum)
         returncode = process.wait(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     stderr = stderr_path.read_text()
     assert "Traceback" not in stderr, stderr
     assert "reportc: PDF" not in stderr or moment == "pdf", "the signal came after the PDF was written"
@@ -135,14 +131,10 @@ def test_parts_left_by_a_killed_build_are_removed_by_the_next_build(tmp_path):
     (tmp_path / "out").mkdir()
     process, stderr_path = start_build(tmp_path)
     out = tmp_path / "out"
-    try:
+    with stopped_at_exit(process):
         wait_for(lambda: any(p.name.endswith(".part") for p in out.iterdir()), process, "a staged .part file")
         process.kill()
         process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert [p for p in out.iterdir() if p.name.endswith(".part")], "the killed build left its .part file"
     result = run(["build", "src/chapter.txt", "-o", "out", "--format", "html", "-q"], tmp_path)
     assert result.returncode == 0, result.stderr

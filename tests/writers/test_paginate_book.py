@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, stopped_at_exit
 
 from compiler.build.options import BuildOptions
 
@@ -337,7 +337,7 @@ def test_a_layout_process_killed_from_outside_does_not_hang_the_build(own_book, 
     for number in (1, 2, 3):  # longer chapters: seconds of layout in each process
         (own_book.parent / "chapters" / f"{number}.txt").write_text("\n\n".join([sample] * 3), encoding="utf-8")
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
+    with stopped_at_exit(process):
         workers: list[int] = []
         for _ in range(3000):  # at most a minute, polling
             workers = _spawned_children(process.pid)
@@ -348,10 +348,6 @@ def test_a_layout_process_killed_from_outside_does_not_hang_the_build(own_book, 
         time.sleep(0.5)  # let them start laying out
         os.kill(workers[-1], signal.SIGKILL)
         _, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert process.returncode == 1, stderr
     assert KILLED_LINE.fullmatch(stderr.strip()), stderr
     assert snapshot(out) == before
