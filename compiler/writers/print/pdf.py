@@ -46,7 +46,7 @@ def render_pages(html: str, *, base_dir: Path, allowed_roots: Sequence[Path], ba
 
     install_all()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fetcher = make_url_fetcher(list(allowed_roots), sent)
+    fetcher = make_url_fetcher(list(allowed_roots)) if sent is None else make_url_fetcher(list(allowed_roots), sent)
     page_html = HTML(string=html, base_url=base_url or base_url_of(base_dir), url_fetcher=fetcher)
     with _older_objects_left_alone():
         return RenderedPages(page_html.render(), page_html.etree_element)
