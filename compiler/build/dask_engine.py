@@ -56,6 +56,7 @@ from ..model.nodes import Document
 from ..resources import cache_dir
 from ..writers.fonts import MANIFEST, all_font_files
 from ..writers.print.paginate_book import ChapterEngine, ChapterTask, PaginatedChapter, first_page_of, lay_out_chapter
+from ..writers.print.page_stamps import numbers_path
 from ..writers.print.pdf import base_url_of
 from .cache import distributions_key
 
@@ -97,11 +98,13 @@ class ChapterBundle:
 
 @dataclass(frozen=True)
 class ChapterFromWorker:
-    """A chapter laid out by a worker: what its pagination found, its PDF, who laid it out."""
+    """A chapter laid out by a worker: what its pagination found, its PDF (and its page numbers
+    apart, when they can be), who laid it out."""
 
     chapter: PaginatedChapter
     pdf: bytes
     worker: str
+    numbers: bytes | None = None
 
 
 # ------------------------------------------------------------------ the build's side
@@ -182,6 +185,8 @@ class _Engine:
         try:
             for task, future in zip(tasks, futures):
                 laid_out = self._result(task, future)
+                if laid_out.numbers is not None:
+                    _write_atomically(numbers_path(task.pdf), laid_out.numbers)
                 _write_atomically(task.pdf, laid_out.pdf)
                 yield laid_out.chapter
         finally:
@@ -404,7 +409,9 @@ def lay_out_on_worker(bundle: ChapterBundle) -> ChapterFromWorker:
     try:
         with _laying_out:
             chapter = lay_out_chapter(task, first_page_when_known)
-        return ChapterFromWorker(chapter, task.pdf.read_bytes(), get_worker().address)
+        numbers = numbers_path(task.pdf)
+        return ChapterFromWorker(chapter, task.pdf.read_bytes(), get_worker().address,
+                                 numbers.read_bytes() if chapter.page_types is not None else None)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

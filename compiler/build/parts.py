@@ -2,7 +2,8 @@
 
 One folder per book and output folder under the cache folder (`cache.cache_dir()/parts/`); each
 chapter is kept as `<key>.pdf` and `<key>.json` (its page count, first page number, page starts,
-anchors and the faces it left to the join), keyed on the chapter's HTML, its images and the tools
+anchors, the faces it left to the join and its page types), and its page numbers apart as
+`<key>.numbers.pdf` when they can be stamped anew, keyed on the chapter's HTML, its images and the tools
 (`cache.tools_key`: versions, the layout folder, the fonts manifest). A build keeps only the
 parts it used. Without reuse, the build gives the paginator a scratch folder of the same kind.
 """
@@ -16,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..writers.anchors import PageStart
+from ..writers.print.page_stamps import numbers_path
 from ..writers.print.paginate_book import PaginatedChapter
 from .cache import cache_dir, hash_file
 from .interrupts import process_running
@@ -54,9 +56,12 @@ class PartsFolder:
             data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             if not self.pdf(key).is_file():
                 return None
+            if data.get("page_types") is not None and not numbers_path(self.pdf(key)).is_file():
+                return None
             return PaginatedChapter(data["pages"], data["first_page"], [PageStart(**s) for s in data["starts"]],
                                     data["anchor_pages"], data["opening_break"],
-                                    {name: (face[0], face[1]) for name, face in data["faces"].items()})
+                                    {name: (face[0], face[1]) for name, face in data["faces"].items()},
+                                    data.get("page_types"))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 

@@ -54,6 +54,14 @@ INTERNALS: tuple[Internal, ...] = (
     Internal("weasyprint.layout", "make_margin_boxes", "patched", "page_numbers", "ff19320efeb0e696",
              "weasyprint.layout.page"),
     Internal("weasyprint.layout", "LayoutContext().page_maker", "read", "page_numbers"),
+    # … and drawn apart from the chapter's body, to be stamped anew (`numbers_apart`)
+    Internal(_BOXES, "MarginBox", "read", "page_numbers"),
+    Internal(_BOXES, "PageBox().page_type", "read", "page_numbers"),
+    Internal(_BOXES, "PageBox().canvas_background", "read", "page_numbers"),
+    Internal(_BOXES, "ParentBox.copy_with_children", "called", "page_numbers", "68d90c9903f03cc0"),
+    Internal("weasyprint.document", "Page()._page_box", "read", "page_numbers"),
+    Internal("weasyprint.document", "Page().forms", "read", "page_numbers"),
+    Internal("weasyprint.document", "Document.copy", "called", "page_numbers", "aca932d51ca85045"),
     # artifacts in tagged PDF
     Internal("weasyprint.pdf.stream", "Stream.marked", "patched", "pdf_artifacts", "db0b0ade89909d88"),
     Internal("weasyprint.pdf.tags", "_build_box_tree", "patched", "pdf_artifacts", "e8338d00c41d15e4"),

@@ -31,9 +31,10 @@ from ...weasyprint_patches.deferred_fonts import programs_left_out
 
 @dataclass(frozen=True)
 class Part:
-    """A part's PDF to join, and whether a blank page follows it."""
+    """A part's PDF to join, the page numbers to stamp on its pages, and whether a blank page follows it."""
 
     pdf: Path
+    numbers: Path | None = None  # a PDF of as many pages, drawn over the part's (`page_stamps`)
     blank_after: bool = False  # add an empty page after the part's last
 
 
@@ -56,7 +57,15 @@ def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0,
                 joined.docinfo = joined.copy_foreign(source.docinfo)
                 if "/Lang" in source.Root:
                     joined.Root.Lang = source.Root.Lang
+            first = len(joined.pages)
             _append_part(joined, source, part.blank_after, destinations, outline_items)
+            if part.numbers is not None:
+                numbers: Any = pikepdf.open(part.numbers)
+                opened.append(numbers)
+                if len(numbers.pages) != len(source.pages):
+                    raise ReportError(f"{part.numbers}: {len(numbers.pages)} pages of page numbers for "
+                                      f"{len(source.pages)} pages", EXIT_FAILURE)
+                _stamp(joined, numbers, first)
         if destinations:
             tree = pikepdf.NameTree.new(joined)
             for name in sorted(destinations):
@@ -110,6 +119,23 @@ def _append_part(joined: Any, source: Any, blank_after: bool, destinations: dict
         for box in ("/TrimBox", "/BleedBox"):
             if box in last.obj:
                 blank.obj[box] = last.obj[box]
+
+
+def _stamp(joined: Any, numbers: Any, first: int) -> None:
+    """Draw each page of `numbers` over the joined page `first` + its index, as a form XObject
+    (the pages have the same size: the form's space is the page's)."""
+    import pikepdf
+
+    for i, page in enumerate(numbers.pages):
+        target = joined.pages[first + i]
+        form = joined.copy_foreign(page.as_form_xobject())
+        form.Matrix = pikepdf.Array([1, 0, 0, 1, 0, 0])
+        # a name of its own per page (a part's pages share one resource dictionary), not
+        # add_resource's random one: the same book gives the same bytes
+        name = f"/ReportcPageNumbers{i}"
+        target.add_resource(form, pikepdf.Name.XObject, pikepdf.Name(name))
+        target.contents_add(b"q\n", prepend=True)
+        target.contents_add(f"\nQ q {name} Do Q\n".encode())
 
 
 def _copy_items(items: Any, moved: Callable[[Any], Any]) -> list[Any]:

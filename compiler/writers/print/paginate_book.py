@@ -5,12 +5,13 @@ way for PDF/A and PDF/UA (a tagged structure tree and attachments belong to one 
 for layouts that do not say `chapters_apart = true`.
 
 `paginate_by_parts` paginates each chapter as a document of its own — in parallel processes,
-or not at all when an earlier build paginated the very same chapter at the same page numbers —
-and then the front matter, whose contents need every chapter's page numbers. Page numbers are
+or not at all when an earlier build paginated the very same chapter: at other page numbers,
+its numbers are stamped anew (`page_stamps`) — and then the front matter, whose contents need every chapter's page numbers. Page numbers are
 stitched: a chapter's pagination does not depend on where its numbers start (it opens on a
 right-hand page wherever it is), so a process paginates its chapter, publishes the page count,
 waits for the counts of the chapters before it and numbers its pages on from them
-(`compiler.weasyprint_patches.page_numbers`). A chapter that does not open on the right stops
+(`compiler.weasyprint_patches.page_numbers`), drawing them apart from the body where it can, so
+that a later build can number it again without a new layout. A chapter that does not open on the right stops
 the build. The parts' PDFs, written without font programs, are joined with blank versos where a
 part ends on a right-hand page, as the whole document has them, and one font subset per face
 (`join`). A process that dies (the OOM killer) stops the build with an error naming its chapter,
@@ -45,11 +46,12 @@ from typing import Any, Callable, Iterator, Protocol, Sequence
 from ...diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 from ...model.nodes import Document
 from ...weasyprint_patches.boxes import opening_break
-from ...weasyprint_patches.page_numbers import numbered_on
+from ...weasyprint_patches.page_numbers import PageTypeData, numbered_on, numbers_apart
 from ..anchors import PageStart
 from ..templates import Layout
 from .join import Part, join_parts, programs_left_to_join
 from .page_map import page_starts
+from .page_stamps import Renumbering, numbers_path, stamp_numbers
 from .pdf import RenderedPages, render_pages, write_pdf
 
 
@@ -131,6 +133,14 @@ class PaginatedChapter:
     anchor_pages: dict[str, int]  # element id → page within the chapter, from 0
     opening_break: str = "right"  # the chapter's break-before, which stitching needs to be `right`
     faces: dict[str, tuple[str, int]] = field(default_factory=dict)  # font programs left to the join
+    # each page's type, when its page numbers are kept apart from its body (see `page_stamps`):
+    # the chapter can be numbered anew without a new layout; None when its body shows them
+    page_types: list[PageTypeData] | None = None
+
+    def numbered_from(self, first_page: int, faces: dict[str, tuple[str, int]]) -> "PaginatedChapter":
+        """The chapter with its page numbers stamped anew from `first_page` (using `faces`)."""
+        starts = [replace(start, label=str(first_page + i)) for i, start in enumerate(self.starts)]
+        return replace(self, first_page=first_page, starts=starts, faces={**self.faces, **faces})
 
 
 class PartsStore(Protocol):
@@ -223,7 +233,7 @@ def lay_out_chapter(task: ChapterTask, first_page_when_known: Callable[[int], in
         first_page = first_page_when_known(count)
         return first_page - 1
 
-    with numbered_on(offset_for):
+    with numbered_on(offset_for) as numbering:
         document, html_root = render_pages(task.html, base_dir=task.base_dir, allowed_roots=task.allowed_roots,
                                            base_url=task.base_url, sent=task.sent)
     starts = [replace(start, label=str(first_page + i))
@@ -232,14 +242,25 @@ def lay_out_chapter(task: ChapterTask, first_page_when_known: Callable[[int], in
     for i, page in enumerate(document.pages):
         for name in page.anchors:
             anchor_pages.setdefault(name, i)  # an element over several pages is where it begins
-    temp = task.pdf.with_name(f".{task.pdf.name}.{os.getpid()}.part")
+    apart = numbers_apart(document, numbering)
+    numbers = numbers_path(task.pdf)
+    temp, numbers_temp = (path.with_name(f".{path.name}.{os.getpid()}.part") for path in (task.pdf, numbers))
     try:
         with programs_left_to_join() as faces:
-            write_pdf(document, temp, identifier=None)  # the joined PDF gets its own /ID
+            # the joined PDF gets its own /ID
+            write_pdf(apart.body if apart else document, temp, identifier=None)
+            if apart:
+                write_pdf(apart.numbers, numbers_temp, identifier=None)
+        if apart:
+            os.replace(numbers_temp, numbers)
+        else:
+            numbers.unlink(missing_ok=True)
         os.replace(temp, task.pdf)
     finally:
         temp.unlink(missing_ok=True)
-    return PaginatedChapter(len(document.pages), first_page, starts, anchor_pages, opening_break(document), faces)
+        numbers_temp.unlink(missing_ok=True)
+    return PaginatedChapter(len(document.pages), first_page, starts, anchor_pages, opening_break(document), faces,
+                            apart.page_types if apart else None)
 
 
 def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Document],
@@ -273,9 +294,23 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
             chapter_done(done, len(tasks))
 
     run([n for n, chapter in enumerate(chapters) if chapter is None])
-    # a reused chapter whose numbers moved (a chapter before it changed its page count) is paginated again
-    run([n for n, chapter in enumerate(chapters) if chapter is not None
-         and chapter.first_page != first_page_of(n, counts)])
+    # a reused chapter whose numbers moved (a chapter before it changed its page count) has its
+    # numbers stamped anew, or is paginated again when they cannot be
+    moved = [n for n, chapter in enumerate(chapters) if chapter is not None
+             and chapter.first_page != first_page_of(n, counts)]
+    renumbered = stamp_numbers([
+        Renumbering(htmls[n], chapter.page_types, chapter.opening_break, first_page_of(n, counts),
+                    numbers_path(store.pdf(keys[n])))
+        for n in moved if (chapter := chapters[n]) is not None and chapter.page_types is not None], render_here)
+    again = [n for n in moved if (chapter := chapters[n]) is not None and chapter.page_types is None]
+    for n, faces in zip([n for n in moved if n not in again], renumbered):
+        chapter = chapters[n]
+        if faces is None or chapter is None:
+            again.append(n)
+            continue
+        chapters[n] = chapter.numbered_from(first_page_of(n, counts), faces)
+        store.save(keys[n], chapters[n])  # type: ignore[arg-type]
+    run(sorted(again))
     done_chapters = [chapter for chapter in chapters if chapter is not None]
     for number, chapter in enumerate(done_chapters, start=1):
         if chapter.opening_break not in ("right", "recto"):
@@ -290,7 +325,9 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
     _keep_links_to(front, page_numbers)
     front_pdf = store.folder / f".front.{os.getpid()}.part"
     starts, blanks = _stitched_starts(page_starts(front, front_root, []), done_chapters)
-    parts = [Part(pdf, blank_after=blank) for pdf, blank in zip([front_pdf, *map(store.pdf, keys)], blanks)]
+    parts = [Part(front_pdf, blank_after=blanks[0])] + [
+        Part(store.pdf(key), numbers=numbers_path(store.pdf(key)) if chapter.page_types is not None else None,
+             blank_after=blank) for key, chapter, blank in zip(keys, done_chapters, blanks[1:])]
     front_pages = len(front.pages) + blanks[0]
 
     def write(target: Path) -> None:
