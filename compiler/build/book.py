@@ -174,12 +174,16 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
         outputs.on_exit(lambda: shutil.rmtree(scratch, ignore_errors=True))
         store = PartsFolder(scratch, tools_key(layout.folder))
 
+    # the parts' front matter gives only the day it prints: the PDF's dates come from the join,
+    # and a build later the same day does not lay the front matter out again
+    parts_context = {**context, "date": date.date().isoformat()}
+
     def paginate(engine: ChapterEngine | None) -> Any:
         return paginate_by_parts(
-            render_part=lambda **part: _render_part(context, layout, **part), layout=layout, docs=docs,
+            render_part=lambda **part: _render_part(parts_context, layout, **part), layout=layout, docs=docs,
             image_files=images, base_dir=book.folder, allowed_roots=roots, render_here=render_here,
             jobs=jobs, store=store, reuse=options.reuse_parts, engine=engine,
-            chapter_done=lambda done, total: progress.step("paginate", f"{done}/{total} chapters"))
+            chapter_done=lambda done, total: progress.step("paginate", f"{done}/{total} chapters"), dated=date)
 
     if not options.scheduler:
         result.engine, result.workers = "local", min(jobs, len(docs))

@@ -28,7 +28,9 @@ def _render(html: str):
 def _numbers_of(pdf: Path) -> list[str]:
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
-    return [page.strip() for page in text.split("\f")[:-1]]
+    # without spaces: with reportc's patches installed, a Latin digit among Han characters is
+    # set apart by a quarter em, which pdftotext reads as a space
+    return ["".join(page.split()) for page in text.split("\f")[:-1]]
 
 
 def _apart(html: str):

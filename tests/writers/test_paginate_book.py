@@ -198,6 +198,30 @@ def test_a_chapter_that_grows_by_a_page_moves_the_numbers_of_those_after_it(own_
     assert (out / "book.pdf").read_bytes() == (cold / "book.pdf").read_bytes()
 
 
+def test_the_front_matter_is_laid_out_again_only_when_what_it_prints_changes(own_book, tmp_path, monkeypatch):
+    from compiler.build import build_book
+    from compiler.writers.print import paginate_book
+
+    laid_out = []
+    original = paginate_book._lay_out_front
+    monkeypatch.setattr(paginate_book, "_lay_out_front", lambda *args: laid_out.append(1) or original(*args))
+    out = tmp_path / "out"
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    assert len(laid_out) == 1
+    second = own_book.parent / "chapters" / "2.txt"
+    second.write_text(second.read_text(encoding="utf-8").replace("全年发布信息", "全年发布各类信息"), encoding="utf-8")
+    assert build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False)).paginated == [1]
+    assert len(laid_out) == 1  # a word in a chapter: the contents print the same
+    cold = tmp_path / "cold"
+    build_book(own_book, cold, BuildOptions(jobs=1, reuse_parts=False))
+    assert (out / "book.pdf").read_bytes() == (cold / "book.pdf").read_bytes()
+    own_book.write_text(own_book.read_text(encoding="utf-8").replace("区县科技年鉴", "区县科技年鉴（修订本）"),
+                        encoding="utf-8")
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    assert len(laid_out) == 3  # the cold build's, then the new title's
+    assert "区县科技年鉴（修订本）" in _page_texts(out / "book.pdf")[0]
+
+
 def test_first_page_numbers_follow_the_counts_with_blank_versos():
     from compiler.writers.print.paginate_book import first_page_of
 
@@ -472,7 +496,7 @@ def test_chapter_parts_leave_their_font_programs_to_the_join(own_book, tmp_path,
     store = PartsFolder.for_book(own_book.resolve(), tmp_path / "out", "")
     assert store is not None and store.folder.parent == own_cache_folder / "parts"
     parts = sorted(store.folder.glob("*.pdf"))
-    assert len(parts) == 6  # each chapter's body and its page numbers apart
+    assert len(parts) == 7  # the front matter, and each chapter's body and its page numbers apart
     assert len([part for part in parts if part.name.endswith(".numbers.pdf")]) == 3
     for part in parts:
         with pikepdf.open(part) as document:

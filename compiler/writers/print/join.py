@@ -22,6 +22,7 @@ from __future__ import annotations
 import warnings
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -39,10 +40,11 @@ class Part:
 
 
 def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0,
-               faces: dict[str, tuple[str, int]] | None = None) -> int:
+               faces: dict[str, tuple[str, int]] | None = None, dated: datetime | None = None) -> int:
     """Write the parts as one PDF to `target`; returns its page count. With `roman_pages`, that
     many front pages are labelled i, ii … and the rest 1, 2 …; `faces` are those the parts left
-    to the join (`programs_left_to_join`)."""
+    to the join (`programs_left_to_join`); `dated` (UTC) gives the PDF's creation and
+    modification dates in place of the first part's."""
     import pikepdf
 
     joined: Any = pikepdf.new()
@@ -55,6 +57,9 @@ def join_parts(parts: list[Part], target: Path, *, roman_pages: int = 0,
             opened.append(source)
             if number == 0:
                 joined.docinfo = joined.copy_foreign(source.docinfo)
+                if dated is not None:  # as WeasyPrint writes a date
+                    stamp = pikepdf.String(f"D:{dated.astimezone(timezone.utc):%Y%m%d%H%M%S}+00'00")
+                    joined.docinfo.CreationDate = joined.docinfo.ModDate = stamp
                 if "/Lang" in source.Root:
                     joined.Root.Lang = source.Root.Lang
             first = len(joined.pages)

@@ -40,6 +40,7 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
@@ -267,9 +268,11 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
                       image_files: list[list[Path]], base_dir: Path, allowed_roots: list[Path],
                       render_here: RenderHere, jobs: int, store: PartsStore, reuse: bool,
                       chapter_done: Callable[[int, int], None] = lambda done, total: None,
-                      engine: ChapterEngine | None = None) -> PaginatedBook:
+                      engine: ChapterEngine | None = None, dated: datetime | None = None) -> PaginatedBook:
     """The book paginated chapter by chapter (`jobs` processes at most, or by `engine`) and then
-    its front matter.
+    its front matter. The PDF is `dated` (its creation and modification dates), whatever date
+    the front matter's HTML gives: it may give only the day it prints, so that a later build
+    the same day reuses the front matter.
 
     `render_part` gives a part's HTML; `render_here(html)` renders the front matter in this
     process. Paginated chapters are kept in `store`; with `reuse`, chapters an earlier build
@@ -321,27 +324,42 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
 
     page_numbers = {name: str(chapter.first_page + page)
                     for chapter in done_chapters for name, page in chapter.anchor_pages.items()}
-    front, front_root = render_here(render_part(front=True, chapters=[], page_numbers=page_numbers))
-    _keep_links_to(front, page_numbers)
-    front_pdf = store.folder / f".front.{os.getpid()}.part"
-    starts, blanks = _stitched_starts(page_starts(front, front_root, []), done_chapters)
-    parts = [Part(front_pdf, blank_after=blanks[0])] + [
+    front_html = render_part(front=True, chapters=[], page_numbers=page_numbers)
+    front_key = store.key(front_html, [])
+    # the front matter is laid out again only when what it prints changed (a title, a date, a
+    # page number in its contents)
+    front = store.load(front_key) if reuse else None
+    if front is None:
+        front = _lay_out_front(front_html, page_numbers, render_here, store.pdf(front_key))
+        store.save(front_key, front)
+    starts, blanks = _stitched_starts(front.starts, done_chapters)
+    parts = [Part(store.pdf(front_key), blank_after=blanks[0])] + [
         Part(store.pdf(key), numbers=numbers_path(store.pdf(key)) if chapter.page_types is not None else None,
              blank_after=blank) for key, chapter, blank in zip(keys, done_chapters, blanks[1:])]
-    front_pages = len(front.pages) + blanks[0]
+    front_pages = front.pages + blanks[0]
+    faces = dict(front.faces)
+    for chapter in done_chapters:
+        faces.update(chapter.faces)
 
     def write(target: Path) -> None:
-        try:
-            with programs_left_to_join() as faces:
-                write_pdf(front, front_pdf, identifier=None)
-            for chapter in done_chapters:
-                faces.update(chapter.faces)
-            join_parts(parts, target, roman_pages=front_pages, faces=faces)
-        finally:
-            front_pdf.unlink(missing_ok=True)
+        join_parts(parts, target, roman_pages=front_pages, faces=faces, dated=dated)
 
-    store.keep_only(set(keys))
+    store.keep_only({*keys, front_key})
     return PaginatedBook(starts, front_pages, write, paginated=sorted(paginated))
+
+
+def _lay_out_front(html: str, page_numbers: dict[str, str], render_here: RenderHere, pdf: Path) -> PaginatedChapter:
+    """Lay out the front matter (its contents print `page_numbers`) and write its PDF to `pdf`."""
+    front, front_root = render_here(html)
+    _keep_links_to(front, page_numbers)
+    temp = pdf.with_name(f".{pdf.name}.{os.getpid()}.part")
+    try:
+        with programs_left_to_join() as faces:
+            write_pdf(front, temp, identifier=None)
+        os.replace(temp, pdf)
+    finally:
+        temp.unlink(missing_ok=True)
+    return PaginatedChapter(len(front.pages), 0, page_starts(front, front_root, []), {}, "", faces)
 
 
 def _stitched_starts(front: list[PageStart], chapters: list[PaginatedChapter]) -> tuple[list[PageStart], list[bool]]:
