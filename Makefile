@@ -47,7 +47,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock setup.py
 lock: $(VENV)/.installed
 	$(PY) -m pip install -q uv==0.13.8
 	$(PY) -m pip freeze --exclude-editable | grep -v '^uv==' > $(VENV)/tested.txt
-	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --extra bench --generate-hashes --python-version 3.11 \
 		--constraint $(VENV)/tested.txt --custom-compile-command "make lock" -o requirements.lock
 
 # DAISY Ace (tests/e2e/test_ace.py, via tools/ace/run-ace), at the versions pinned in tools/ace's

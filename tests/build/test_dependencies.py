@@ -26,7 +26,8 @@ def _canonical(name: str) -> str:
 
 def _declared() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    extras = project["optional-dependencies"]  # test, and bench (make bench's peers): both locked
+    return [*project["dependencies"], *(requirement for group in extras.values() for requirement in group)]
 
 
 def _locked() -> dict[str, str]:
