@@ -4,6 +4,7 @@ WeasyPrint alone rendering the HTML we emit (the floor we cannot beat without ch
     python bench/phases.py chapter SOURCE      → JSON: phase times, pages, peak RSS
     python bench/phases.py weasyprint HTML     → JSON: WeasyPrint's own time for that HTML
     python bench/phases.py weasyprint-leaders HTML → the same with our dot-leader patch alone
+    python bench/phases.py typst MAIN.typ FONTDIR  → JSON: typst.compile's wall and CPU time (bench/peers.py)
 """
 
 from __future__ import annotations
@@ -92,7 +93,26 @@ def weasyprint_alone(html_file: Path, leaders_patch: bool = False) -> dict:
             "pages": len(document.pages), "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
+def typst_alone(main: Path, fonts: Path) -> dict:
+    """Typst compiling a book to PDF (main.pdf beside main.typ), after its import: CPU time is this
+    process's, all of Typst's threads included."""
+    start = time.perf_counter()
+    import typst
+
+    imported, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    typst.compile(str(main), output=str(main.with_suffix(".pdf")), font_paths=[str(fonts)])
+    done, after = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"import": round(imported - start, 3), "compile_s": round(done - imported, 3),
+            "compile_cpu_s": round(cpu, 3), "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
 if __name__ == "__main__":
     kind, path = sys.argv[1], Path(sys.argv[2])
-    result = chapter(path) if kind == "chapter" else weasyprint_alone(path, leaders_patch=kind == "weasyprint-leaders")
+    if kind == "typst":
+        result = typst_alone(path, Path(sys.argv[3]))
+    elif kind == "chapter":
+        result = chapter(path)
+    else:
+        result = weasyprint_alone(path, leaders_patch=kind == "weasyprint-leaders")
     print(json.dumps(result))
