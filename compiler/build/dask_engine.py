@@ -18,11 +18,14 @@ into its parts store as the local engine does, and joins the parts the same way.
 
 Page numbers are stitched through the scheduler, not shared memory: a task that has paginated
 its chapter publishes the page count in a Dask `Variable` named after the build and the
-chapter, then waits for the counts of the chapters before it and numbers its pages on from them
-— the laid-out chapter stays in the worker's memory while it waits, and the task leaves the
-worker's thread pool (`secede`) so that the worker lays out other chapters meanwhile. A chapter
-is laid out once. A worker lost mid-task (killed, out of memory) is Dask's to recover: the
-scheduler runs its tasks again elsewhere, and a chapter laid out again publishes the same count.
+chapter. A chapter whose numbers can be drawn apart from its body (the usual case) is numbered
+from 1 and stamped with its true numbers by the build once every count is known
+(`compiler.writers.print.page_stamps`); one whose numbers cannot waits for the counts of the
+chapters before it and numbers its pages on from them — the laid-out chapter stays in the
+worker's memory while it waits, and the task leaves the worker's thread pool (`secede`) so that
+the worker lays out other chapters meanwhile. A chapter is laid out once. A worker lost mid-task
+(killed, out of memory) is Dask's to recover: the scheduler runs its tasks again elsewhere, and
+a chapter laid out again publishes the same count.
 The output is byte-identical to a local build (tests/build/test_dask_engine.py).
 
 A worker must run the same reportc, libraries and fonts as the build (`make build` on each
@@ -391,8 +394,10 @@ def lay_out_on_worker(bundle: ChapterBundle) -> ChapterFromWorker:
     task = ChapterTask(bundle.number, bundle.html, bundle.doc, tree / bundle.base_dir, [tree], scratch / "part.pdf",
                        base_url=bundle.base_url, sent={named: tree / _inside(where) for named, where in bundle.sent.items()})
 
-    def first_page_when_known(count: int) -> int:
+    def first_page_when_known(count: int, wait: bool) -> int:
         _variable(bundle, bundle.number).set(count)
+        if not wait:
+            return 1
         counts = list(bundle.counts)
         waiting = [j for j in range(bundle.number) if counts[j] < 0]
         if waiting:

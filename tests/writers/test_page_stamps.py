@@ -147,3 +147,36 @@ def test_a_layout_whose_numbers_share_a_box_with_the_running_head_lays_later_cha
     whole = tmp_path / "whole"
     build_book(folder / "book.toml", whole, BuildOptions(paginate_apart=False))
     assert _numbers_of(out / "book.pdf") == _numbers_of(whole / "book.pdf")
+
+
+def test_a_chapter_whose_numbers_can_be_stamped_does_not_wait_for_the_chapters_before_it(tmp_path, monkeypatch):
+    """A process lays the next chapter out rather than wait for the page counts before this
+    one; a layout whose numbers cannot be drawn apart waits (its first chapter is laid out again,
+    waiting; the later ones wait at once)."""
+    from compiler.model.nodes import Document
+    from compiler.writers.print import paginate_book
+    from compiler.writers.print.paginate_book import ChapterTask, lay_out_chapter
+
+    monkeypatch.setattr(paginate_book, "_numbers_in_body", set())  # what this test's process learns stays here
+    asked: list[tuple[int, bool]] = []
+
+    def first_page_when_known(count: int, wait: bool) -> int:
+        asked.append((count, wait))
+        return 41 if wait else 1
+
+    def task(html: str, number: int) -> ChapterTask:
+        return ChapterTask(number, html, Document(title=[], children=[]), tmp_path, [tmp_path], tmp_path / f"{number}.pdf")
+
+    chapter = lay_out_chapter(task(_chapter("", 2), 3), first_page_when_known)
+    assert asked == [(2, False)] and chapter.first_page == 1 and chapter.page_types is not None
+    assert _numbers_of(tmp_path / "3.numbers.pdf") == ["1", "2"]
+
+    asked.clear()
+    beside_head = _chapter("@page { @bottom-center { content: string(head) ' ' counter(page) } }", 2)
+    chapter = lay_out_chapter(task(beside_head, 4), first_page_when_known)
+    assert asked == [(2, False), (2, True)] and chapter.first_page == 41 and chapter.page_types is None
+    assert not (tmp_path / "4.numbers.pdf").exists()
+    assert _numbers_of(tmp_path / "4.pdf") == ["第0页正文41", "第1页正文42"]
+    asked.clear()
+    lay_out_chapter(task(beside_head, 5), first_page_when_known)
+    assert asked == [(2, True)]

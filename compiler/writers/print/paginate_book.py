@@ -29,6 +29,7 @@ chapter out with the same `lay_out_chapter` and stitches the numbers its own way
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing.context
 import os
 import signal
@@ -47,7 +48,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence
 from ...diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 from ...model.nodes import Document
 from ...weasyprint_patches.boxes import opening_break
-from ...weasyprint_patches.page_numbers import PageTypeData, numbered_on, numbers_apart
+from ...weasyprint_patches.page_numbers import Numbering, PageTypeData, numbered_on, numbers_apart
 from ..anchors import PageStart
 from ..templates import Layout
 from .join import Part, join_parts, programs_left_to_join
@@ -122,6 +123,7 @@ class ChapterTask:
     # the build's (see `sandbox.make_url_fetcher`)
     base_url: str = ""
     sent: dict[str, Path] | None = None
+    numbered_now: bool = False  # wait for the page counts before it, rather than be stamped later
 
 
 @dataclass
@@ -195,9 +197,9 @@ def _share(counts: Any, pids: Any, build: int) -> None:
     _shared = _SharedCounts(counts, pids, build)
 
 
-def _first_page_when_known(number: int, count: int) -> int:
-    """Publish chapter `number`'s page count, wait for the counts of the chapters before it,
-    and give its first page's number.
+def _first_page_when_known(number: int, count: int, wait: bool) -> int:
+    """Publish chapter `number`'s page count; with `wait`, wait for the counts of the chapters
+    before it and give its first page's number, else give 1.
 
     Each count has one writer and is one aligned machine word, so no lock guards it: a process
     killed while it held a lock would leave the others waiting on that lock for ever."""
@@ -206,6 +208,8 @@ def _first_page_when_known(number: int, count: int) -> int:
     if _shared.build and os.environ.get(KILL_CHAPTER_VARIABLE) == str(number + 1):
         os.kill(os.getpid(), signal.SIGKILL)
     counts[number] = count
+    if not wait:
+        return 1
     while not all(counts[j] >= 0 for j in range(number)):
         if not _shared.build:
             raise RuntimeError("a chapter was paginated before the chapters ahead of it")
@@ -216,34 +220,43 @@ def _first_page_when_known(number: int, count: int) -> int:
 
 
 def paginate_chapter(task: ChapterTask) -> PaginatedChapter:
-    """Paginate one chapter, number its pages on from the chapters before it, write its PDF."""
+    """Paginate one chapter, number its pages, write its PDF."""
     if _shared is not None and _shared.pids is not None:
         _shared.pids[task.number] = os.getpid()  # which chapter this process lays out, should it die
-    return lay_out_chapter(task, lambda count: _first_page_when_known(task.number, count))
+    return lay_out_chapter(task, lambda count, wait: _first_page_when_known(task.number, count, wait))
 
 
-def lay_out_chapter(task: ChapterTask, first_page_when_known: Callable[[int], int]) -> PaginatedChapter:
-    """Paginate one chapter, write its PDF to `task.pdf`: `first_page_when_known(page_count)` is
-    called once the chapter is paginated, publishes its count, waits as long as it takes for
-    the counts of the chapters before it, and gives the number of its first page. Each engine
-    (the local processes, a Dask cluster) stitches the numbers its own way."""
-    first_page = 0
+# The layouts (by a digest of a chapter's <head>, where its stylesheets are) whose page numbers
+# this process found it could not draw apart from the body: their chapters wait for their numbers.
+_numbers_in_body: set[str] = set()
 
-    def offset_for(count: int) -> int:
-        nonlocal first_page
-        first_page = first_page_when_known(count)
-        return first_page - 1
 
-    with numbered_on(offset_for) as numbering:
-        document, html_root = render_pages(task.html, base_dir=task.base_dir, allowed_roots=task.allowed_roots,
-                                           base_url=task.base_url, sent=task.sent)
+def lay_out_chapter(task: ChapterTask, first_page_when_known: Callable[[int, bool], int]) -> PaginatedChapter:
+    """Paginate one chapter, write its PDF to `task.pdf` (and its page numbers apart, when they
+    can be, to `page_stamps.numbers_path(task.pdf)`).
+
+    `first_page_when_known(page_count, wait)` is called once the chapter is paginated and
+    publishes its count; with `wait`, it waits as long as it takes for the counts of the
+    chapters before it and gives the number of the chapter's first page. Each engine (the local
+    processes, a Dask cluster) stitches the numbers its own way. A chapter does not wait when its
+    numbers can be drawn apart (`numbers_apart`): it is numbered from 1, and the build stamps
+    its true numbers once every count is known, so a process lays the next chapter out instead
+    of waiting. When they cannot be (a running head beside the number), the chapter is laid
+    out again, waiting for its numbers, and so is each later chapter of that layout in this process."""
+    layout = hashlib.sha256(task.html[:task.html.find("<body")].encode()).hexdigest()
+    wait = task.numbered_now or layout in _numbers_in_body
+    document, html_root, numbering, first_page = _rendered(task, first_page_when_known, wait)
+    apart = numbers_apart(document, numbering)
+    if apart is None and not wait:
+        _numbers_in_body.add(layout)
+        document, html_root, numbering, first_page = _rendered(task, first_page_when_known, True)
+        apart = numbers_apart(document, numbering)
     starts = [replace(start, label=str(first_page + i))
               for i, start in enumerate(page_starts(document, html_root, task.doc))]
     anchor_pages: dict[str, int] = {}
     for i, page in enumerate(document.pages):
         for name in page.anchors:
             anchor_pages.setdefault(name, i)  # an element over several pages is where it begins
-    apart = numbers_apart(document, numbering)
     numbers = numbers_path(task.pdf)
     temp, numbers_temp = (path.with_name(f".{path.name}.{os.getpid()}.part") for path in (task.pdf, numbers))
     try:
@@ -262,6 +275,22 @@ def lay_out_chapter(task: ChapterTask, first_page_when_known: Callable[[int], in
         numbers_temp.unlink(missing_ok=True)
     return PaginatedChapter(len(document.pages), first_page, starts, anchor_pages, opening_break(document), faces,
                             apart.page_types if apart else None)
+
+
+def _rendered(task: ChapterTask, first_page_when_known: Callable[[int, bool], int],
+              wait: bool) -> tuple[Any, Any, Numbering, int]:
+    """The chapter's rendered pages, its HTML tree, its numbering and the number of its first page."""
+    first_page = 0
+
+    def offset_for(count: int) -> int:
+        nonlocal first_page
+        first_page = first_page_when_known(count, wait)
+        return first_page - 1
+
+    with numbered_on(offset_for) as numbering:
+        document, html_root = render_pages(task.html, base_dir=task.base_dir, allowed_roots=task.allowed_roots,
+                                           base_url=task.base_url, sent=task.sent)
+    return document, html_root, numbering, first_page
 
 
 def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Document],
@@ -285,10 +314,11 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
     counts = [c.pages if c else -1 for c in chapters]
     paginated: list[int] = []
 
-    def run(numbers: list[int]) -> None:
+    def run(numbers: list[int], numbered_now: bool = False) -> None:
         for n in numbers:
             store.forget(keys[n])
-        tasks = [ChapterTask(n, htmls[n], docs[n], base_dir, allowed_roots, store.pdf(keys[n])) for n in numbers]
+        tasks = [ChapterTask(n, htmls[n], docs[n], base_dir, allowed_roots, store.pdf(keys[n]),
+                             numbered_now=numbered_now) for n in numbers]
         for done, (task, chapter) in enumerate(zip(tasks, lay_out(tasks, counts)), start=1):
             chapters[task.number] = chapter
             counts[task.number] = chapter.pages
@@ -297,8 +327,9 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
             chapter_done(done, len(tasks))
 
     run([n for n, chapter in enumerate(chapters) if chapter is None])
-    # a reused chapter whose numbers moved (a chapter before it changed its page count) has its
-    # numbers stamped anew, or is paginated again when they cannot be
+    # a chapter not numbered as it now is — laid out numbered from 1 (it did not wait for the
+    # counts before it), or reused while a chapter before it changed its page count — has its
+    # numbers stamped anew, or is paginated again, waiting for its numbers, when they cannot be
     moved = [n for n, chapter in enumerate(chapters) if chapter is not None
              and chapter.first_page != first_page_of(n, counts)]
     renumbered = stamp_numbers([
@@ -313,7 +344,7 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
             continue
         chapters[n] = chapter.numbered_from(first_page_of(n, counts), faces)
         store.save(keys[n], chapters[n])  # type: ignore[arg-type]
-    run(sorted(again))
+    run(sorted(again), numbered_now=True)
     done_chapters = [chapter for chapter in chapters if chapter is not None]
     for number, chapter in enumerate(done_chapters, start=1):
         if chapter.opening_break not in ("right", "recto"):
