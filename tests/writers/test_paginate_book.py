@@ -254,19 +254,23 @@ def test_a_build_error_raised_in_a_worker_process_keeps_its_exit_code():
     assert str(error) == "ch.txt: refused" and error.exit_code == EXIT_USAGE
 
 
-def _spawned_children(pid: int) -> list[int]:
-    """The processes `pid` started through multiprocessing's spawn (the layout workers)."""
+def _children(pid: int) -> list[int]:
     children = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
             children += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
             pass
+    return children
+
+
+def _layout_processes(pid: int) -> list[int]:
+    """The layout processes of the build `pid`: forked by the forkserver it started."""
     workers = []
-    for child in children:
+    for child in _children(pid):
         try:
-            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
-                workers.append(child)
+            if b"forkserver" in Path(f"/proc/{child}/cmdline").read_bytes():
+                workers += _children(child)
         except OSError:
             pass
     return workers
@@ -297,7 +301,7 @@ def test_a_parallel_build_stopped_by_sigterm_stops_its_workers_and_changes_nothi
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     workers: list[int] = []
     for _ in range(3000):  # at most a minute, polling
-        workers = _spawned_children(process.pid)
+        workers = _layout_processes(process.pid)
         if len(workers) >= 2 or process.poll() is not None:
             break
         time.sleep(0.02)
@@ -370,7 +374,7 @@ def test_a_layout_process_killed_from_outside_does_not_hang_the_build(own_book, 
     with stopped_at_exit(process):
         workers: list[int] = []
         for _ in range(3000):  # at most a minute, polling
-            workers = _spawned_children(process.pid)
+            workers = _layout_processes(process.pid)
             if len(workers) >= 2 or process.poll() is not None:
                 break
             time.sleep(0.02)
@@ -505,3 +509,30 @@ def test_chapter_parts_leave_their_font_programs_to_the_join(own_book, tmp_path,
         assert programs and all(program == b"OTTO" for program in programs)
     assert "Noto" in subprocess.run(["pdffonts", str(tmp_path / "out" / "book.pdf")], capture_output=True,
                                     text=True, check=True).stdout
+
+
+def test_layout_processes_are_forked_from_a_server_that_has_imported_weasyprint(own_book, tmp_path):
+    """A layout process starts with WeasyPrint loaded (its import is 0.7 s of a fresh
+    interpreter's start): its parent, the forkserver the build started, has Pango mapped."""
+    import sys
+    import time
+
+    sample = (own_book.parent / "chapters" / "1.txt").read_text(encoding="utf-8")
+    for number in (1, 2, 3):  # longer chapters: seconds of layout in each process
+        (own_book.parent / "chapters" / f"{number}.txt").write_text("\n\n".join([sample] * 3), encoding="utf-8")
+    command = [sys.executable, "-m", "compiler", "build", str(own_book), "-o", str(tmp_path / "out"), "--jobs", "2",
+               "--no-cache", "-q"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with stopped_at_exit(process):
+        workers: list[int] = []
+        for _ in range(3000):  # at most a minute, polling
+            workers = _layout_processes(process.pid)
+            if len(workers) >= 2 or process.poll() is not None:
+                break
+            time.sleep(0.02)
+        assert len(workers) >= 2, "the build never started its layout processes"
+        server = int(Path(f"/proc/{workers[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        assert server != process.pid
+        assert "libpango" in Path(f"/proc/{server}/maps").read_text()
+        _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr

@@ -22,7 +22,8 @@ the rendering, the bookmarks and links of `paginate_whole`.
 Paginated chapters are kept in a `PartsStore` the build gives (`compiler.build.parts`): the
 chapter's PDF and what its pagination found, keyed on everything the pagination depends on.
 
-The processes are the default engine (`local_engine`); `paginate_by_parts` takes any
+The processes are the default engine (`local_engine`), forked from a server that has imported
+WeasyPrint (`warm_up_workers`, started early by the build); `paginate_by_parts` takes any
 `ChapterEngine`, such as the Dask cluster's (`compiler.build.dask_engine`), which lays each
 chapter out with the same `lay_out_chapter` and stitches the numbers its own way.
 """
@@ -213,10 +214,17 @@ def _first_page_when_known(number: int, count: int, wait: bool) -> int:
     while not all(counts[j] >= 0 for j in range(number)):
         if not _shared.build:
             raise RuntimeError("a chapter was paginated before the chapters ahead of it")
-        if os.getppid() != _shared.build:
+        if not _build_alive():
             os._exit(1)  # the build is gone (killed outright): nobody waits for this chapter
         time.sleep(WORKER_CHECK_SECONDS)
     return first_page_of(number, list(counts[:number]))
+
+
+def _build_alive() -> bool:
+    """Whether the build that asked for this process's work still runs (the process was forked
+    by the build's forkserver, not by the build: its parent is no sign)."""
+    build = multiprocessing.parent_process()
+    return build is None or build.is_alive()
 
 
 def paginate_chapter(task: ChapterTask) -> PaginatedChapter:
@@ -439,9 +447,10 @@ def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> Iterat
         for task in tasks:
             yield paginate_chapter(task)
         return
-    context = _TrackedSpawn()  # a fresh interpreter: no forked Pango or fontconfig state
+    context = _TrackedForkServer()
     shared = context.Array("l", counts, lock=False)
     pids = context.Array("l", len(counts), lock=False)
+    warm_up_workers()  # already running when the build started it early
     executor = ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=context, initializer=_share,
                                    initargs=(shared, pids, os.getpid()))
     futures: list[Future[PaginatedChapter]] = []
@@ -465,16 +474,43 @@ def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> Iterat
         _stop(context.processes)
 
 
-class _TrackedSpawn(multiprocessing.context.SpawnContext):
-    """multiprocessing's spawn context, remembering the processes it starts (the pool's): the
-    build tells from them which one died, and stops them all when it ends early."""
+# What the forkserver imports once, before it forks the layout processes: each starts with
+# WeasyPrint imported, where a fresh interpreter spends 0.7 s importing it. The server is a
+# single thread that has imported modules and laid nothing out: a process forked from it shares
+# no Pango or fontconfig state with the build.
+PRELOADED = ["compiler.writers.print.paginate_book", "weasyprint", "weasyprint.layout", "fontTools.ttLib"]
+
+
+def warm_up_workers() -> None:
+    """Start the server that forks the layout processes, so that it imports WeasyPrint while
+    the build reads its chapters (it is started on first use otherwise, and serves the whole
+    program: a second book, a rebuild by `watch`)."""
+    import atexit
+    import multiprocessing.forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED)
+    with _main_module_hidden():  # the server would import the calling program's main script
+        multiprocessing.forkserver.ensure_running()
+    if not _server_stopped_at_exit:
+        # the server and the processes it forked are this program's to reap when it ends: it
+        # would end on its own, orphaned, its processes' time lost to the program's accounting
+        atexit.register(getattr(multiprocessing.forkserver._forkserver, "_stop", lambda: None))
+        _server_stopped_at_exit.append(True)
+
+
+_server_stopped_at_exit: list[bool] = []
+
+
+class _TrackedForkServer(multiprocessing.context.ForkServerContext):
+    """multiprocessing's forkserver context, remembering the processes it starts (the pool's):
+    the build tells from them which one died, and stops them all when it ends early."""
 
     def __init__(self) -> None:
         super().__init__()
         self.processes: list[Any] = []
 
     def Process(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        process = multiprocessing.context.SpawnProcess(*args, **kwargs)
+        process = multiprocessing.context.ForkServerProcess(*args, **kwargs)
         self.processes.append(process)
         return process
 
@@ -529,7 +565,8 @@ def _how_it_ended(exitcode: int) -> str:
 def _main_module_hidden() -> Iterator[None]:
     """Start processes that import reportc only, not the program that called the build.
 
-    A spawned process runs the parent's main script again (as `__mp_main__`) unless told there
+    A process started by multiprocessing's spawn or forkserver (and the forkserver itself, with
+    preloaded modules) runs the parent's main script again (as `__mp_main__`) unless told there
     is none: a program calling `build_book` without an `if __name__ == "__main__"` guard would
     build again in every process, and one read from stdin cannot be found at all — each process
     dies at its start, and the pool starts new ones forever."""
