@@ -80,6 +80,10 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
     layout = load_layout(book.layout)
     if "book" not in layout.config:
         raise ReportError(f"layout '{book.layout}' has no [book] template", EXIT_USAGE)
+    if _laid_out_apart(book, layout, options) and not options.scheduler and (options.jobs or default_jobs()) > 1:
+        from ..writers.print.paginate_book import warm_up_workers
+
+        warm_up_workers()  # WeasyPrint is imported for the layout processes while the chapters are read
     date = build_date([book.path, *book.chapters], inputs)
     inputs.add(book.chapters)  # hashed before they are read
     defaults = book.chapter_defaults()
@@ -133,6 +137,12 @@ def _render_part(context: dict[str, Any], layout: Layout, **part: Any) -> str:
     return render_book_part(context, layout, **part)
 
 
+def _laid_out_apart(book: Book, layout: Layout, options: BuildOptions) -> bool:
+    """Whether the book is paginated a chapter at a time (else as one document)."""
+    return bool(options.paginate_apart is not False and layout.config["book"].get("chapters_apart", False)
+                and not book.pdf_variant)
+
+
 def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], layout: Layout, context: dict[str, Any],
               date: datetime, outdir: Path, options: BuildOptions, outputs: StagedOutputs, progress: Progress,
               result: BuildResult) -> Any:
@@ -151,8 +161,7 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
     def render_here(html: str) -> Any:
         return render_pages(html, base_dir=book.folder, allowed_roots=roots)
 
-    apart = options.paginate_apart is not False and layout.config["book"].get("chapters_apart", False)
-    if not apart or book.pdf_variant:
+    if not _laid_out_apart(book, layout, options):
         result.engine, result.workers = "local", 1
         identifier = f"{book.title}\n{book.edition}\n{book.isbn}\n{book.output_language}"
         attachments = [book.path, *book.chapters] if book.pdf_variant.startswith("pdf/a") else []
