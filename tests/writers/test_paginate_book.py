@@ -536,3 +536,24 @@ def test_layout_processes_are_forked_from_a_server_that_has_imported_weasyprint(
         assert "libpango" in Path(f"/proc/{server}/maps").read_text()
         _, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
+
+
+def test_the_join_reuses_the_font_subsets_of_an_earlier_join_and_not_a_damaged_one(own_book, tmp_path,
+                                                                                  own_cache_folder, monkeypatch):
+    from compiler.build import build_book
+    from compiler.writers.print import join
+
+    shutil.rmtree(own_cache_folder / "subsets", ignore_errors=True)  # only this book's subsets
+    out = tmp_path / "out"
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    first = (out / "book.pdf").read_bytes()
+    kept = sorted((own_cache_folder / "subsets").glob("*.font"))
+    assert kept
+    subsets = []
+    original = join._subset_original
+    monkeypatch.setattr(join, "_subset_original", lambda *args: subsets.append(args[:2]) or original(*args))
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    assert subsets == [] and (out / "book.pdf").read_bytes() == first
+    kept[0].write_bytes(kept[0].read_bytes()[:100])  # damaged: subset again
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    assert len(subsets) == 1 and (out / "book.pdf").read_bytes() == first

@@ -204,7 +204,7 @@ def _share_fonts(pdf: Any, faces: dict[str, tuple[str, int]]) -> None:
             face = _face_of_program(program.read_bytes())
             if face is None:
                 continue  # a face fonts/fonts.toml does not name: each part keeps its own
-        data = _subset_original(*face, set().union(*(ids for _, _, ids in members)))
+        data = _kept_subset(*face, set().union(*(ids for _, _, ids in members)))
         if data is None:
             raise ReportError(f"{face[0]}: cannot subset the face for the book PDF", EXIT_FAILURE)
         shared = pikepdf.Stream(pdf, data)
@@ -275,6 +275,51 @@ def _original_face(postscript_name: str) -> tuple[str, int] | None:
             except Exception:  # noqa: BLE001 - an unreadable file is just not a candidate
                 continue
     return _faces_by_name.get(postscript_name)
+
+
+# Subsets made by earlier joins, kept under the cache folder: a rebuild after a small edit
+# usually shows the same glyphs, and subsetting the five faces of a book took 0.4 s of it.
+KEPT_SUBSETS = 64
+
+
+def _kept_subset(file: str, index: int, glyphs: set[int]) -> bytes | None:
+    """`_subset_original(file, index, glyphs)`, from the cache folder when an earlier join made
+    it: keyed on the face file (path, size, modification time), the glyphs and HarfBuzz's version."""
+    import hashlib
+    import os
+
+    import uharfbuzz as hb
+
+    from ...resources import cache_dir
+
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return _subset_original(file, index, glyphs)
+    key = hashlib.sha256(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{index}\0{hb.__version__}\0"
+                         f"{sorted(glyphs)}".encode()).hexdigest()[:40]
+    folder = cache_dir() / "subsets"
+    kept = folder / f"{key}.font"
+    try:
+        earlier = kept.read_bytes()
+        if hb.Face(earlier).glyph_count > max(glyphs, default=0):  # a face HarfBuzz reads, not a damaged file
+            os.utime(kept)  # recently used: kept when older ones are removed
+            return earlier
+    except OSError:
+        pass
+    data = _subset_original(file, index, glyphs)
+    if data is not None:
+        temp = folder / f".{key}.{os.getpid()}.part"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(data)
+            os.replace(temp, kept)
+            entries = sorted(folder.glob("*.font"), key=lambda path: path.stat().st_mtime, reverse=True)
+            for old in entries[KEPT_SUBSETS:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            temp.unlink(missing_ok=True)  # an unwritable cache costs only the time
+    return data
 
 
 def _subset_original(file: str, index: int, glyphs: set[int]) -> bytes | None:
