@@ -22,7 +22,7 @@ from . import interrupts
 from . import cache
 from .cache import tools_key
 from .chapter import (
-    Compiled, allowed_roots, build_date, cache_options, compile_source, image_files, source_inputs,
+    Compiled, allowed_roots, build_date, cache_options, compile_chapters, image_files, source_inputs,
     stop_on_findings, up_to_date_or_build,
 )
 from .lock import folder_locked
@@ -87,7 +87,8 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
     date = build_date([book.path, *book.chapters], inputs)
     inputs.add(book.chapters)  # hashed before they are read
     defaults = book.chapter_defaults()
-    compiled = [compile_source(chapter, progress, defaults) for chapter in book.chapters]
+    # a chapter unchanged since an earlier build is not read and normalised again (not with --no-cache)
+    compiled = compile_chapters(book.chapters, progress, defaults, reuse=options.reuse_parts)
     for chapter in compiled:
         stop_on_findings(chapter.findings, strict=options.strict, check_hint="run 'reportc check' on the chapter")
     compiled = [Compiled(c.source, chapter_of_book(c.doc, number, book), c.findings)

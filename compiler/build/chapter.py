@@ -1,7 +1,9 @@
 """The build of one chapter: read → normalise → render, outputs written so a failed build changes nothing.
 
 `compile_source` is the front of every build (and of `reportc check`): a chapter read and
-normalised, its findings collected. `build` renders the chapter's HTML, pages (WeasyPrint), PDF
+normalised, its findings collected; a build compiles its chapters with `compile_chapters`, which
+takes a chapter an earlier build read and normalised from the cache when nothing it depends on
+changed (`trees`). `build` renders the chapter's HTML, pages (WeasyPrint), PDF
 and EPUB, unless the last build into the folder is still up to date (`cache`). The stages a
 build runs are imported when it runs them, so that finding a build up to date stays quick.
 """
@@ -9,6 +11,7 @@ build runs are imported when it runs them, so that finding a build up to date st
 from __future__ import annotations
 
 import os
+import time
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -19,10 +22,10 @@ from urllib.parse import unquote
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, Finding, Findings, ReportError
 from ..model.nodes import Document, Table
 from ..model.traverse import iter_blocks
-from ..readers.source import SourceText, read_source
+from ..readers.source import SourceText, decode_source, read_source, read_source_bytes
 from ..resources import FONTS_DIR
 from ..writers.templates import Layout, layout_folder, load_layout
-from . import cache, interrupts, lock
+from . import cache, interrupts, lock, trees
 from .options import BuildOptions, BuildResult
 from .outputs import StagedOutputs, output_folder
 from .progress import Progress
@@ -51,23 +54,69 @@ def compile_text(source: SourceText, progress: Progress | None = None,
     return _compile(lambda: source, progress, defaults)
 
 
+def compile_chapters(paths: Sequence[str | Path], progress: Progress | None = None,
+                     defaults: Mapping[str, str] | None = None, *, reuse: bool = True) -> list[Compiled]:
+    """`compile_source` for each of `paths`, through the cache of chapters read and normalised
+    (`trees`): a chapter whose bytes, defaults, tables' CSV files, images and tools are as an
+    earlier build found them comes back as it did then, findings included. Without `reuse`
+    (`--no-cache`) every chapter is compiled anew, and kept for the next build all the same."""
+    progress = progress if progress is not None else Progress()
+    store = trees.TreeStore()
+    compiled, kept = [], 0
+    for path in paths:
+        chapter, stored = _compile_kept(Path(path), progress, defaults, store, reuse)
+        compiled.append(chapter)
+        kept += stored
+    if kept:
+        store.prune()
+    return compiled
+
+
+def _compile_kept(path: Path, progress: Progress, defaults: Mapping[str, str] | None, store: trees.TreeStore,
+                  reuse: bool) -> tuple[Compiled, bool]:
+    """The chapter at `path`, from the cache or compiled (and then kept: the bool says so). The
+    phases are a fresh chapter's, so that a display shows the same: a kept chapter is read (its
+    bytes, for the key) and normalised in no time."""
+    started = time.time()  # before its inputs are read: one saved since is not trusted to be as read
+    with progress.phase("read"):
+        data = read_source_bytes(path)
+        key = store.key(path, data, defaults)
+        found = store.load(key) if reuse else None
+        read = _read(decode_source(path, data), defaults) if found is None else None
+    with progress.phase("normalise"):
+        compiled = _normalised(*read) if read is not None else None
+    if compiled is None:
+        assert found is not None
+        return Compiled(found.source, found.doc, found.findings), False
+    return compiled, store.store(key, trees.Kept(compiled.source, compiled.doc, compiled.findings), started=started)
+
+
 def _compile(read: Callable[[], SourceText], progress: Progress | None,
              defaults: Mapping[str, str] | None) -> Compiled:
+    progress = progress if progress is not None else Progress()
+    with progress.phase("read"):
+        source, doc, findings = _read(read(), defaults)
+    with progress.phase("normalise"):
+        return _normalised(source, doc, findings)
+
+
+def _read(source: SourceText, defaults: Mapping[str, str] | None) -> tuple[SourceText, Document, Findings]:
     # imported here: a build found up to date needs neither the reader nor the transforms
     from ..readers.markdown import read_document
+
+    findings = Findings(source.name, lines=source.text.split("\n"))
+    doc = read_document(source, findings)
+    if defaults:
+        doc = replace(doc, meta={**defaults, **doc.meta})
+    return source, doc, findings
+
+
+def _normalised(source: SourceText, doc: Document, findings: Findings) -> Compiled:
     from ..transforms import normalise
     from ..writers.print.coverage import check_printable
 
-    progress = progress if progress is not None else Progress()
-    with progress.phase("read"):
-        source = read()
-        findings = Findings(source.name, lines=source.text.split("\n"))
-        doc = read_document(source, findings)
-        if defaults:
-            doc = replace(doc, meta={**defaults, **doc.meta})
-    with progress.phase("normalise"):
-        doc = normalise(doc, findings, base_dir=source.path.parent)
-        check_printable(doc, findings)  # before layout: a character no font has would print as a box
+    doc = normalise(doc, findings, base_dir=source.path.parent)
+    check_printable(doc, findings)  # before layout: a character no font has would print as a box
     return Compiled(source, doc, findings)
 
 
@@ -200,7 +249,7 @@ def build(path: str | Path, outdir: str | Path = "build", options: BuildOptions 
 def _build(path: Path, outdir: Path, options: BuildOptions, progress: Progress, inputs: cache.Inputs) -> BuildResult:
     layout = load_layout(options.layout)
     inputs.add([path])  # hashed before it is read: a save from now on makes the next build rebuild
-    compiled = compile_source(path, progress)
+    compiled = compile_chapters([path], progress, reuse=options.reuse_parts)[0]
     stop_on_findings(compiled.findings, strict=options.strict, check_hint="run 'reportc check' for all findings")
     source, doc = compiled.source, compiled.doc
     date = build_date([source.path], inputs)
