@@ -42,6 +42,7 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
@@ -335,42 +336,48 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
             chapter_done(done, len(tasks))
 
     run([n for n, chapter in enumerate(chapters) if chapter is None])
-    # a chapter not numbered as it now is — laid out numbered from 1 (it did not wait for the
-    # counts before it), or reused while a chapter before it changed its page count — has its
-    # numbers stamped anew, or is paginated again, waiting for its numbers, when they cannot be
-    moved = [n for n, chapter in enumerate(chapters) if chapter is not None
-             and chapter.first_page != first_page_of(n, counts)]
-    renumbered = stamp_numbers([
-        Renumbering(htmls[n], chapter.page_types, chapter.opening_break, first_page_of(n, counts),
-                    numbers_path(store.pdf(keys[n])))
-        for n in moved if (chapter := chapters[n]) is not None and chapter.page_types is not None], render_here)
-    again = [n for n in moved if (chapter := chapters[n]) is not None and chapter.page_types is None]
-    for n, faces in zip([n for n in moved if n not in again], renumbered):
-        chapter = chapters[n]
-        if faces is None or chapter is None:
-            again.append(n)
-            continue
-        chapters[n] = chapter.numbered_from(first_page_of(n, counts), faces)
-        store.save(keys[n], chapters[n])  # type: ignore[arg-type]
-    run(sorted(again), numbered_now=True)
-    done_chapters = [chapter for chapter in chapters if chapter is not None]
-    for number, chapter in enumerate(done_chapters, start=1):
-        if chapter.opening_break not in ("right", "recto"):
+    for number, chapter in enumerate(chapters, start=1):
+        if chapter is not None and chapter.opening_break not in ("right", "recto"):
             raise ReportError(
                 f"{layout.folder / 'layout.toml'}: chapters_apart = true, but chapter {number} opens with "
                 f"break-before: {chapter.opening_break}, not on a right-hand page (say chapters_apart = false, "
                 "or open chapters on the right)", EXIT_USAGE)
-
-    page_numbers = {name: str(chapter.first_page + page)
-                    for chapter in done_chapters for name, page in chapter.anchor_pages.items()}
+    first_pages = [first_page_of(n, counts) for n in range(len(docs))]
+    page_numbers = {name: str(first_pages[n] + page)
+                    for n, chapter in enumerate(chapters) if chapter is not None
+                    for name, page in chapter.anchor_pages.items()}
     front_html = render_part(front=True, chapters=[], page_numbers=page_numbers)
     front_key = store.key(front_html, [])
-    # the front matter is laid out again only when what it prints changed (a title, a date, a
-    # page number in its contents)
-    front = store.load(front_key) if reuse else None
-    if front is None:
-        front = _lay_out_front(front_html, page_numbers, render_here, store.pdf(front_key))
-        store.save(front_key, front)
+
+    def front_matter() -> PaginatedChapter:
+        # laid out again only when what it prints changed (a title, a date, a page number in its contents)
+        front = store.load(front_key) if reuse else None
+        if front is None:
+            front = _lay_out_front(front_html, page_numbers, render_here, store.pdf(front_key))
+            store.save(front_key, front)
+        return front
+
+    # a chapter not numbered as it now is — laid out numbered from 1 (it did not wait for the
+    # counts before it), or reused while a chapter before it changed its page count — has its
+    # numbers stamped anew (in other processes while this one lays out the front matter), or is
+    # paginated again, waiting for its numbers, when they cannot be
+    moved = [n for n, chapter in enumerate(chapters) if chapter is not None and chapter.first_page != first_pages[n]]
+    stampable = [n for n in moved if (chapter := chapters[n]) is not None and chapter.page_types is not None]
+    renumbered, front = _stamped_alongside(
+        [Renumbering(htmls[n], chapter.page_types, chapter.opening_break, first_pages[n], numbers_path(store.pdf(keys[n])))
+         for n in stampable if (chapter := chapters[n]) is not None and chapter.page_types is not None],
+        front_matter, jobs=jobs if engine is None else 1, render_here=render_here,
+        render_stub=partial(render_pages, base_dir=base_dir, allowed_roots=allowed_roots, collect_garbage=False))
+    again = [n for n in moved if n not in stampable]
+    for n, faces in zip(stampable, renumbered):
+        chapter = chapters[n]
+        if faces is None or chapter is None:
+            again.append(n)
+            continue
+        chapters[n] = chapter.numbered_from(first_pages[n], faces)
+        store.save(keys[n], chapters[n])  # type: ignore[arg-type]
+    run(sorted(again), numbered_now=True)
+    done_chapters = [chapter for chapter in chapters if chapter is not None]
     starts, blanks = _stitched_starts(front.starts, done_chapters)
     parts = [Part(store.pdf(front_key), blank_after=blanks[0])] + [
         Part(store.pdf(key), numbers=numbers_path(store.pdf(key)) if chapter.page_types is not None else None,
@@ -385,6 +392,48 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
 
     store.keep_only({*keys, front_key})
     return PaginatedBook(starts, front_pages, write, paginated=sorted(paginated))
+
+
+def _stamped_alongside(renumberings: list[Renumbering], meanwhile: Callable[[], PaginatedChapter], *, jobs: int,
+                       render_here: RenderHere, render_stub: Callable[[str], Any]
+                       ) -> tuple[list[dict[str, tuple[str, int]] | None], PaginatedChapter]:
+    """`stamp_numbers(renumberings)`, and what `meanwhile()` gives: with more than one job, the
+    stamping goes to `jobs - 1` processes forked by the forkserver (each a contiguous share of the
+    chapters, by pages), laying out stand-ins with `render_stub`, while this process runs
+    `meanwhile` (the front matter). A process that dies leaves its share to this process."""
+    if jobs <= 1 or not renumberings:
+        return stamp_numbers(renumberings, render_here), meanwhile()
+    shares = _shares(renumberings, min(jobs - 1, len(renumberings)))
+    warm_up_workers()
+    context = _TrackedForkServer()
+    executor = ProcessPoolExecutor(len(shares), mp_context=context)
+    try:
+        with _main_module_hidden():
+            futures = [executor.submit(stamp_numbers, share, render_stub) for share in shares]
+        front = meanwhile()
+        stamped: list[dict[str, tuple[str, int]] | None] = []
+        for share, future in zip(shares, futures):
+            try:
+                stamped += future.result()
+            except BrokenProcessPool:
+                stamped += stamp_numbers(share, render_here)
+        return stamped, front
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
+        _stop(context.processes)
+
+
+def _shares(renumberings: list[Renumbering], count: int) -> list[list[Renumbering]]:
+    """`renumberings` cut into `count` runs of about as many pages each, in order."""
+    total = sum(len(r.page_types) for r in renumberings)
+    shares: list[list[Renumbering]] = [[]]
+    done = 0
+    for renumbering in renumberings:
+        if done >= total * len(shares) / count and len(shares) < count:
+            shares.append([])
+        shares[-1].append(renumbering)
+        done += len(renumbering.page_types)
+    return [share for share in shares if share]
 
 
 def _lay_out_front(html: str, page_numbers: dict[str, str], render_here: RenderHere, pdf: Path) -> PaginatedChapter:
