@@ -60,9 +60,23 @@ def test_a_traditional_chapter_draws_the_traditional_face():
 
 def test_the_drawing_is_the_same_each_time():
     first = _svg_of(math_svg(r"y = \text{同比增长}", True))
-    math_writer._svg.cache_clear()
     math_writer._text_font.cache_clear()
-    assert _svg_of(math_svg(r"y = \text{同比增长}", True)) == first
+    drawn = math_writer._drawn_svg(r"y = \text{同比增长}", True, "zh-Hans")
+    assert drawn is not None and drawn[0] == first
+
+
+def test_a_drawing_is_kept_between_builds_and_a_damaged_one_drawn_again(monkeypatch, own_cache_folder):
+    tex = r"w = \text{保留的公式}"
+    first = str(math_svg(tex, True))
+    math_writer._svg.cache_clear()  # as in a new process
+    drawn = []
+    original = math_writer._drawn_svg
+    monkeypatch.setattr(math_writer, "_drawn_svg", lambda *args: drawn.append(args) or original(*args))
+    assert str(math_svg(tex, True)) == first and drawn == []
+    for kept in (own_cache_folder / "math").glob("*.json"):
+        kept.write_text("{", encoding="utf-8")
+    math_writer._svg.cache_clear()
+    assert str(math_svg(tex, True)) == first and len(drawn) == 1
 
 
 def test_without_the_face_math_is_still_drawn(monkeypatch):
