@@ -491,7 +491,10 @@ def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> Iterat
     stopped, whatever ends the build."""
     if not tasks:
         return
-    if jobs <= 1 or len(tasks) == 1:
+    # one chapter is laid out here when this process has WeasyPrint loaded; otherwise by a
+    # process of the forkserver, which loaded it while the build read its chapters (and this
+    # process may need no WeasyPrint at all: the front matter and the stamps may be kept ones)
+    if jobs <= 1 or (len(tasks) == 1 and "weasyprint" in sys.modules):
         _share(counts, None, 0)
         for task in tasks:
             yield paginate_chapter(task)
