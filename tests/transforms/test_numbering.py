@@ -28,6 +28,17 @@ def test_chapter_number(title, number):
     assert chapter_number(title) == number
 
 
+def test_chinese_numerals_read_as_cn2an_writes_them_for_every_number_below_ten_thousand():
+    import cn2an
+
+    from compiler.transforms.numbering import chinese_numeral
+
+    wrong = [n for n in range(1, 10_000) if chinese_numeral(cn2an.an2cn(n, "low")) != n]
+    assert wrong == []
+    assert [chinese_numeral(text) for text in ("两百", "二〇二三", "十", "一十一", "零")] == [200, 2023, 10, 11, 0]
+    assert [chinese_numeral(text) for text in ("百", "十十", "三五十", "万")] == [None] * 4
+
+
 def figure(caption, line):
     return t.Figure([t.Image("a.png", "")], [t.Text(caption)] if caption else [], line)
 
