@@ -31,6 +31,7 @@ chapter out with the same `lay_out_chapter` and stitches the numbers its own way
 from __future__ import annotations
 
 import hashlib
+import multiprocessing.connection
 import multiprocessing.context
 import os
 import signal
@@ -515,11 +516,17 @@ def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> Iterat
                     chapter = future.result(timeout=BUILD_CHECK_SECONDS)
                     break
                 except FuturesTimeout:
-                    if any(process.exitcode is not None for process in context.processes):
+                    # a process's end is seen on its sentinel, not read from it: a forked
+                    # process's exit status is sent once, down that pipe, and the pool's own
+                    # thread reads it (two readers: the second gets no status, "255")
+                    if multiprocessing.connection.wait([p.sentinel for p in context.processes], timeout=0):
                         raise BrokenProcessPool("a layout process ended") from None
             yield chapter
     except BrokenProcessPool:
-        _stop(context.processes)  # first: only a process that has ended has its exit status
+        for process in context.processes:
+            process.terminate()  # the others (an ended process is not signalled)
+        # the pool's thread reaps them all and reads their statuses; then they are known here
+        executor.shutdown(wait=True, cancel_futures=True)
         raise _died(tasks, futures, list(pids), context.processes) from None
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
