@@ -172,7 +172,8 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
                 pages, target, identifier=identifier, variant=book.pdf_variant, date=date, attachments=attachments,
                 roman_pages=roman_pages))
     jobs = options.jobs if options.jobs is not None else default_jobs()
-    store = PartsFolder.for_book(book.path, outdir, tools_key(layout.folder)) if options.reuse_parts else None
+    # kept whether or not this build reuses them (--no-cache): the build after it is incremental again
+    store = PartsFolder.for_book(book.path, outdir, tools_key(layout.folder))
     if store is not None:
         # the parts are this build's until its outputs are written: no other build removes them
         folder, held = store.folder, ExitStack()

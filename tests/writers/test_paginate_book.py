@@ -173,6 +173,18 @@ def test_a_rebuild_lays_out_only_the_chapter_that_changed(own_book, tmp_path):
     assert _page_texts(out / "book.pdf") == after
 
 
+def test_a_build_without_the_cache_still_leaves_its_chapters_for_the_next(own_book, tmp_path):
+    """--no-cache lays every chapter out anew, and keeps them: the edit after it is incremental."""
+    from compiler.build import build_book
+
+    out = tmp_path / "out"
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    assert build_book(own_book, out, BuildOptions(jobs=1, reuse_parts=False, reuse_outputs=False)).paginated == [0, 1, 2]
+    second = own_book.parent / "chapters" / "2.txt"
+    second.write_text(second.read_text(encoding="utf-8").replace("全年发布信息", "全年发布各类信息"), encoding="utf-8")
+    assert build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False)).paginated == [1]
+
+
 def test_a_chapter_that_grows_by_a_page_moves_the_numbers_of_those_after_it(own_book, tmp_path):
     from compiler.build import build_book
 
