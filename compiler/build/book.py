@@ -7,13 +7,15 @@ up-to-date key holds; options given on the command line override them.
 
 from __future__ import annotations
 
+import json
+import pickle
 import shutil
 import tempfile
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..books.config import Book, check_options, load_book
 from ..diagnostics import EXIT_USAGE, Findings, ReportError
@@ -138,6 +140,32 @@ def _render_part(context: dict[str, Any], layout: Layout, **part: Any) -> str:
     return render_book_part(context, layout, **part)
 
 
+def _kept_chapter_html(context: dict[str, Any], layout: Layout, store: Any, *, reuse: bool) -> Callable[..., str]:
+    """`_render_part` for the parts of a book paginated apart, with each chapter's HTML kept in
+    the parts folder (`store`) under a key of all its template is given: the chapter (its tree,
+    its number) and what every chapter is given (the book's anchors, which decide the links
+    kept; its stylesheets, with the fallback faces all chapters need; the strings, language,
+    date, settings). The layout and the tools are in the folder's own key. Without `reuse`,
+    every chapter's HTML is rendered, and kept."""
+    shared = json.dumps([sorted(context["anchors"]), context["stylesheets"], context["strings"], context["language"],
+                         context["date"], context["version"], context["output"], context["tables"]],
+                        ensure_ascii=False, sort_keys=True).encode()
+
+    def render(**part: Any) -> str:
+        numbers = part.get("chapters") or []
+        if part.get("front", True) or len(numbers) != 1:
+            return _render_part(context, layout, **part)
+        chapter = context["chapters"][numbers[0]]
+        key = store.html_key(shared, pickle.dumps((numbers[0], chapter["first"], chapter["doc"]), protocol=5))
+        html = store.html(key) if reuse else None
+        if html is None:
+            html = _render_part(context, layout, **part)
+            store.save_html(key, html)
+        return str(html)
+
+    return render
+
+
 def _laid_out_apart(book: Book, layout: Layout, options: BuildOptions) -> bool:
     """Whether the book is paginated a chapter at a time (else as one document)."""
     return bool(options.paginate_apart is not False and layout.config["book"].get("chapters_apart", False)
@@ -191,7 +219,7 @@ def _paginate(book: Book, compiled: list[Compiled], images: list[list[Path]], la
 
     def paginate(engine: ChapterEngine | None) -> Any:
         return paginate_by_parts(
-            render_part=lambda **part: _render_part(parts_context, layout, **part), layout=layout, docs=docs,
+            render_part=_kept_chapter_html(parts_context, layout, store, reuse=options.reuse_parts), layout=layout, docs=docs,
             image_files=images, base_dir=book.folder, allowed_roots=roots, render_here=render_here,
             jobs=jobs, store=store, reuse=options.reuse_parts, engine=engine,
             chapter_done=lambda done, total: progress.step("paginate", f"{done}/{total} chapters"), dated=date)

@@ -185,6 +185,39 @@ def test_a_build_without_the_cache_still_leaves_its_chapters_for_the_next(own_bo
     assert build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False)).paginated == [1]
 
 
+def test_a_chapter_s_html_is_rendered_again_only_when_what_its_template_is_given_changes(own_book, tmp_path,
+                                                                                        monkeypatch):
+    from compiler.build import book as book_build
+    from compiler.build import build_book
+
+    rendered: list[int] = []
+    original = book_build._render_part
+
+    def counting(context, layout, **part):
+        if not part.get("front", True):
+            rendered.extend(part["chapters"])
+        return original(context, layout, **part)
+
+    monkeypatch.setattr(book_build, "_render_part", counting)
+    out = tmp_path / "out"
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    assert sorted(rendered) == [0, 1, 2]
+    rendered.clear()
+    second = own_book.parent / "chapters" / "2.txt"
+    second.write_text(second.read_text(encoding="utf-8").replace("全年发布信息", "全年发布各类信息"), encoding="utf-8")
+    assert build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False)).paginated == [1]
+    assert rendered == [1]
+    rendered.clear()
+    # a new heading is a new anchor: any chapter might link to it, so each is rendered again
+    third = own_book.parent / "chapters" / "3.txt"
+    third.write_text(third.read_text(encoding="utf-8") + "\n\n## 新增一节\n\n新增一节的正文。\n", encoding="utf-8")
+    assert build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False)).paginated == [2]
+    assert sorted(rendered) == [0, 1, 2]
+    cold = tmp_path / "cold"
+    build_book(own_book, cold, BuildOptions(jobs=1, reuse_parts=False))
+    assert (out / "book.pdf").read_bytes() == (cold / "book.pdf").read_bytes()
+
+
 def test_a_chapter_that_grows_by_a_page_moves_the_numbers_of_those_after_it(own_book, tmp_path):
     from compiler.build import build_book
 
