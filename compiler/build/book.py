@@ -73,7 +73,6 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
     # imported here: a book found up to date needs neither the stages nor OpenCC
     from ..books.chapters import chapter_of_book, rebase_images
     from ..books.edition_text import as_printed
-    from ..writers.epub.package import book_epub_bytes
     from ..writers.epub.page_list import mark_pages, with_blank_pages_placed
     from ..writers.html import book_context
     from .edition import MANIFEST_NAME, manifest_text
@@ -115,23 +114,44 @@ def _build_book(written: Book, outdir: Path, options: BuildOptions, progress: Pr
                                   result)
             result.pages = len(paginated.starts)
             result.paginated = paginated.paginated
+        epub: Callable[[], bytes] | None = None
+        if "epub" in options.formats:
+            starts, first_chapter = paginated.starts, paginated.front_pages
+            placed = with_blank_pages_placed(starts[first_chapter:])
+            arguments = (book, [mark_pages(doc, placed) for doc in docs], layout.folder, date,
+                         [s.label for s in starts[:first_chapter]], options.embed_fonts,
+                         [c.source.path.parent for c in compiled])
+            if "pdf" in options.formats and (options.jobs or default_jobs()) > 1:
+                # made in another process while this one joins the PDF
+                from ..writers.print.paginate_book import InAnotherProcess
+
+                running = InAnotherProcess(_book_epub, *arguments)
+                outputs.on_exit(running.stop)
+                epub = running.result
+            else:
+                epub = lambda: _book_epub(*arguments)  # noqa: E731
         if "pdf" in options.formats:
             with progress.phase("PDF"):
                 outputs.stage(f"{stem}.pdf", "pdf", paginated.write_pdf)
-        if "epub" in options.formats:
+        if epub is not None:
             with progress.phase("EPUB"):
-                starts, first_chapter = paginated.starts, paginated.front_pages
-                front = [s.label for s in starts[:first_chapter]]
-                placed = with_blank_pages_placed(starts[first_chapter:])
-                marked = [mark_pages(doc, placed) for doc in docs]
-                data = book_epub_bytes(book, marked, layout, date=date, front_markers=front,
-                                       embed_fonts=options.embed_fonts, image_dirs=[c.source.path.parent for c in compiled])
+                data = epub()
                 outputs.stage(f"{stem}.epub", "epub", lambda temp: temp.write_bytes(data))
         staged = [(target, temp) for key, (temp, target) in outputs.staged.items() if key in ("pdf", "epub")]
         manifest = manifest_text(outdir, written, [book.path, *book.chapters], staged, date)
         outputs.stage(MANIFEST_NAME, "manifest", lambda temp: temp.write_text(manifest, encoding="utf-8"))
         result.outputs = outputs.commit()
     return result
+
+
+def _book_epub(book: Book, marked: list[Any], layout_folder: Path, date: datetime, front_markers: list[str],
+               embed_fonts: bool, image_dirs: list[Path]) -> bytes:
+    """The book's EPUB bytes (`marked`: the chapters with the print edition's page breaks);
+    what another process is given to make it, so the layout is named by its folder."""
+    from ..writers.epub.package import book_epub_bytes
+
+    return book_epub_bytes(book, marked, load_layout(str(layout_folder)), date=date, front_markers=front_markers,
+                           embed_fonts=embed_fonts, image_dirs=image_dirs)
 
 
 def _render_part(context: dict[str, Any], layout: Layout, **part: Any) -> str:

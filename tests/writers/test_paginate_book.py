@@ -127,6 +127,8 @@ def test_one_process_and_two_make_the_same_bytes(whole_and_parts, tmp_path):
     _, parts = whole_and_parts
     build_book(BOOK, tmp_path, BuildOptions(jobs=1, reuse_parts=False, reuse_outputs=False))
     assert (tmp_path / "book.pdf").read_bytes() == parts.read_bytes()
+    # with two jobs the EPUB is made in another process, while the build joins the PDF
+    assert (tmp_path / "book.epub").read_bytes() == parts.with_suffix(".epub").read_bytes()
 
 
 def test_parallel_build_makes_the_same_epub(whole_and_parts):

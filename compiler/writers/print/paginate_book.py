@@ -560,6 +560,32 @@ def warm_up_workers() -> None:
 _server_stopped_at_exit: list[bool] = []
 
 
+class InAnotherProcess:
+    """`function(*arguments)` run in a process forked by the forkserver: `result()` waits for
+    what it returns (or raises what it raised; should that process die, this one runs the
+    function itself); `stop()` ends it if its result is not wanted after all."""
+
+    def __init__(self, function: Callable[..., Any], *arguments: Any):
+        warm_up_workers()
+        self.function, self.arguments = function, arguments
+        self.context = _TrackedForkServer()
+        self.executor = ProcessPoolExecutor(1, mp_context=self.context)
+        with _main_module_hidden():
+            self.future = self.executor.submit(function, *arguments)
+
+    def result(self) -> Any:
+        try:
+            return self.future.result()
+        except BrokenProcessPool:
+            return self.function(*self.arguments)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        _stop(self.context.processes)
+
+
 class _TrackedForkServer(multiprocessing.context.ForkServerContext):
     """multiprocessing's forkserver context, remembering the processes it starts (the pool's):
     the build tells from them which one died, and stops them all when it ends early."""
