@@ -245,6 +245,34 @@ def test_a_chapter_that_grows_by_a_page_moves_the_numbers_of_those_after_it(own_
     assert (out / "book.pdf").read_bytes() == (cold / "book.pdf").read_bytes()
 
 
+def test_a_build_stopped_after_stamping_leaves_no_chapter_numbered_for_its_old_place(own_book, tmp_path,
+                                                                                    monkeypatch):
+    """Numbers stamped for a chapter's new place, then the build stopped (Ctrl-C during the
+    front matter) and the edit undone: the next build does not take those numbers for the old place."""
+    from compiler.build import build_book
+    from compiler.writers.print import paginate_book
+
+    out = tmp_path / "out"
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    second = own_book.parent / "chapters" / "2.txt"
+    text = second.read_text(encoding="utf-8")
+    paragraph = "各区县围绕年度目标扎实推进各项工作，全年完成重点项目一百二十项，同比增长百分之十二。" * 6
+    second.write_text(text + "\n\n" + "\n\n".join([paragraph] * 12) + "\n", encoding="utf-8")
+
+    def stopped(*args):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(paginate_book, "_lay_out_front", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    second.write_text(text, encoding="utf-8")
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    cold = tmp_path / "cold"
+    build_book(own_book, cold, BuildOptions(jobs=1, reuse_parts=False))
+    assert (out / "book.pdf").read_bytes() == (cold / "book.pdf").read_bytes()
+
+
 def test_the_front_matter_is_laid_out_again_only_when_what_it_prints_changes(own_book, tmp_path, monkeypatch):
     from compiler.build import build_book
     from compiler.writers.print import paginate_book

@@ -363,11 +363,15 @@ def paginate_by_parts(*, render_part: RenderPart, layout: Layout, docs: list[Doc
     # numbers stamped anew (in other processes while this one lays out the front matter), or is
     # paginated again, waiting for its numbers, when they cannot be
     moved = [n for n, chapter in enumerate(chapters) if chapter is not None and chapter.first_page != first_pages[n]]
-    stampable = [n for n in moved if (chapter := chapters[n]) is not None and chapter.page_types is not None]
+    renumberings = {n: Renumbering(htmls[n], chapter.page_types, chapter.opening_break, first_pages[n],
+                                   numbers_path(store.pdf(keys[n])))
+                    for n in moved if (chapter := chapters[n]) is not None and chapter.page_types is not None}
+    stampable = list(renumberings)
+    for n in moved:
+        # its numbers file is about to change: until its record says so, it is no chapter to reuse
+        store.forget(keys[n])
     renumbered, front = _stamped_alongside(
-        [Renumbering(htmls[n], chapter.page_types, chapter.opening_break, first_pages[n], numbers_path(store.pdf(keys[n])))
-         for n in stampable if (chapter := chapters[n]) is not None and chapter.page_types is not None],
-        front_matter, jobs=jobs if engine is None else 1, render_here=render_here,
+        list(renumberings.values()), front_matter, jobs=jobs if engine is None else 1, render_here=render_here,
         render_stub=partial(render_pages, base_dir=base_dir, allowed_roots=allowed_roots, collect_garbage=False))
     again = [n for n in moved if n not in stampable]
     for n, faces in zip(stampable, renumbered):
