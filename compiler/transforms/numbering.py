@@ -65,9 +65,9 @@ def chinese_numeral(numeral: str) -> int | None:
             digit = DIGITS[character]
         elif character in UNITS and UNITS[character] < last_unit:
             unit = UNITS[character]
-            if digit is None and not (unit == 10 and total == 0):
-                return None  # a unit with no digit before it, but a leading 十 (十一)
-            total += (digit if digit is not None else 1) * unit
+            if not digit and unit != 10:
+                return None  # 百 or 千 with no digit before it
+            total += (digit or 1) * unit  # 十 alone is one ten: 十一, 一千零十, 一百十
             digit, last_unit = None, unit
         else:
             return None

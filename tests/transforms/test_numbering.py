@@ -36,6 +36,9 @@ def test_chinese_numerals_read_as_cn2an_writes_them_for_every_number_below_ten_t
     wrong = [n for n in range(1, 10_000) if chinese_numeral(cn2an.an2cn(n, "low")) != n]
     assert wrong == []
     assert [chinese_numeral(text) for text in ("两百", "二〇二三", "十", "一十一", "零")] == [200, 2023, 10, 11, 0]
+    # a 零 before a ten, and the informal 一百十, as cn2an reads them
+    informal = ("一千零十", "三千零十一", "五千零十", "一百十", "两千零二十")
+    assert [chinese_numeral(text) for text in informal] == [int(cn2an.cn2an(text, "smart")) for text in informal]
     assert [chinese_numeral(text) for text in ("百", "十十", "三五十", "万")] == [None] * 4
 
 
