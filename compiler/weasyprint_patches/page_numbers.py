@@ -101,8 +101,9 @@ class NumbersApart(NamedTuple):
 def numbers_apart(document: Any, numbering: Numbering) -> NumbersApart | None:
     """`document` (rendered inside `numbered_on`, which gave `numbering`) split into its body and
     its page numbers, or None when its page numbers cannot be drawn apart: a margin box shows
-    the page counter with anything else than fixed text (a running head, `counter(pages)`), or
-    the document sets the page counter itself (`counter-reset: page 7` after its first page)."""
+    the page counter with anything else than fixed text (a running head, `counter(pages)`),
+    another box on the same edge shows something (its width depends on the number's), or the
+    document sets the page counter itself (`counter-reset: page 7` after its first page)."""
     import copy
 
     from weasyprint.formatting_structure.boxes import MarginBox
@@ -112,9 +113,12 @@ def numbers_apart(document: Any, numbering: Numbering) -> NumbersApart | None:
         if numbering.page_counters.get(index) != [index + 1]:
             return None
         box = page._page_box
-        numbers = [child for child in box.children if isinstance(child, MarginBox) and _shows_page_number(child)]
+        margins = [child for child in box.children if isinstance(child, MarginBox)]
+        numbers = [child for child in margins if _shows_page_number(child)]
         if not all(_only_page_number(child) for child in numbers):
             return None
+        if any(_edge(other) == _edge(number) for number in numbers for other in margins if other not in numbers):
+            return None  # the boxes of an edge share its width: a neighbour is sized by the number
         body = copy.copy(page)
         body._page_box = box.copy_with_children([child for child in box.children if child not in numbers])
         number_box = box.copy_with_children(numbers)
@@ -138,6 +142,13 @@ def _geometry(box: Any) -> tuple[Any, ...]:
     children = tuple(_geometry(child) for child in getattr(box, "children", ()))
     return (type(box).__name__, getattr(box, "at_keyword", None), box.position_x, box.position_y, box.width,
             box.height, getattr(box, "text", None), children)
+
+
+def _edge(box: Any) -> str:
+    """The edge whose boxes WeasyPrint sizes together (`@bottom-left` … `@bottom-right`), or the
+    corner's own name (a corner box is sized alone)."""
+    name = box.at_keyword.lstrip("@")
+    return name if name.endswith("-corner") else name.split("-")[0]
 
 
 def _content(box: Any) -> tuple[Any, ...]:

@@ -62,6 +62,9 @@ def test_numbers_beside_a_running_head_or_a_counter_the_document_sets_cannot_be_
     assert _apart(_chapter("@page { @bottom-center { content: string(head) ' ' counter(page) } }", 2)) is None
     assert _apart(_chapter("@page { @bottom-center { content: counter(page) ' / ' counter(pages) } }", 2)) is None
     assert _apart(_chapter("@page :nth(2) { counter-reset: page 9 }", 3)) is None
+    # a box beside the number on its edge: WeasyPrint shares the edge's width between them
+    assert _apart(_chapter("@page { @bottom-left { content: 'head' } }", 2)) is None
+    assert _apart(_chapter("@page { @top-left { content: 'head' } }", 2)) is not None  # another edge
     # fixed text around the number is no obstacle
     assert _apart(_chapter("@page { @bottom-center { content: '第' counter(page) '页' } }", 2)) is not None
 
