@@ -162,14 +162,15 @@ def _render_part(context: dict[str, Any], layout: Layout, **part: Any) -> str:
 
 def _kept_chapter_html(context: dict[str, Any], layout: Layout, store: Any, *, reuse: bool) -> Callable[..., str]:
     """`_render_part` for the parts of a book paginated apart, with each chapter's HTML kept in
-    the parts folder (`store`) under a key of all its template is given: the chapter (its tree,
-    its number) and what every chapter is given (the book's anchors, which decide the links
-    kept; its stylesheets, with the fallback faces all chapters need; the strings, language,
-    date, settings). The layout and the tools are in the folder's own key. Without `reuse`,
-    every chapter's HTML is rendered, and kept."""
+    the parts folder (`store`) under a key of what its template is given: the chapter (its tree,
+    its number) and what every chapter is given (the book's settings, which a running head may
+    print; its anchors, which decide the links kept; its stylesheets, with the fallback faces
+    all chapters need; the strings, language, date, settings). The layout and the tools are in
+    the folder's own key. A layout whose chapter markup reads the other chapters (the context's
+    `chapters`) is not covered. Without `reuse`, every chapter's HTML is rendered, and kept."""
     shared = json.dumps([sorted(context["anchors"]), context["stylesheets"], context["strings"], context["language"],
                          context["date"], context["version"], context["output"], context["tables"]],
-                        ensure_ascii=False, sort_keys=True).encode()
+                        ensure_ascii=False, sort_keys=True).encode() + pickle.dumps(context["book"], protocol=5)
 
     def render(**part: Any) -> str:
         numbers = part.get("chapters") or []
@@ -181,7 +182,7 @@ def _kept_chapter_html(context: dict[str, Any], layout: Layout, store: Any, *, r
         if html is None:
             html = _render_part(context, layout, **part)
             store.save_html(key, html)
-        return str(html)
+        return html
 
     return render
 

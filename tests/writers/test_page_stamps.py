@@ -183,3 +183,32 @@ def test_a_chapter_whose_numbers_can_be_stamped_does_not_wait_for_the_chapters_b
     asked.clear()
     lay_out_chapter(task(beside_head, 5), first_page_when_known)
     assert asked == [(2, True)]
+
+
+def test_chapters_of_other_stylesheets_are_numbered_each_on_a_stand_in_of_its_own(tmp_path):
+    import pdfplumber
+
+    from compiler.weasyprint_patches.page_numbers import numbered_on, numbers_apart
+    from compiler.writers.print.page_stamps import Renumbering, stamp_numbers
+    from compiler.writers.print.pdf import write_pdf
+
+    centred = _chapter("", 2)
+    at_the_right = _chapter("@page { @bottom-center { content: none } @bottom-right { content: counter(page) } }", 2)
+    chapters = []
+    for number, (html, first_page) in enumerate([(centred, 1), (at_the_right, 3)]):
+        apart = _apart(html)
+        assert apart is not None
+        chapters.append(Renumbering(html, apart.page_types, "right", first_page, tmp_path / f"{number}.pdf"))
+    assert None not in stamp_numbers(chapters, _render)
+    with numbered_on(lambda count: 2) as numbering:  # the second chapter laid out at its place
+        document, _ = _render(at_the_right)
+    own = numbers_apart(document, numbering)
+    assert own is not None
+    write_pdf(own.numbers, tmp_path / "own.pdf", identifier=None)
+
+    def places(pdf: Path) -> list[tuple[str, float]]:
+        with pdfplumber.open(pdf) as opened:
+            return [(char["text"], round(char["x0"], 2)) for page in opened.pages for char in page.chars]
+
+    assert [text for text, _ in places(tmp_path / "own.pdf")] == ["3", "4"]
+    assert places(tmp_path / "1.pdf") == places(tmp_path / "own.pdf")  # at the right, where its own layout has them

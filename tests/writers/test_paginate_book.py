@@ -215,6 +215,12 @@ def test_a_chapter_s_html_is_rendered_again_only_when_what_its_template_is_given
     third.write_text(third.read_text(encoding="utf-8") + "\n\n## 新增一节\n\n新增一节的正文。\n", encoding="utf-8")
     assert build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False)).paginated == [2]
     assert sorted(rendered) == [0, 1, 2]
+    rendered.clear()
+    # the book's settings are given to every chapter's template (a running head may print the title)
+    own_book.write_text(own_book.read_text(encoding="utf-8").replace("区县科技年鉴", "区县科技年鉴（修订本）"),
+                        encoding="utf-8")
+    build_book(own_book, out, BuildOptions(jobs=1, reuse_outputs=False))
+    assert sorted(rendered) == [0, 1, 2]
     cold = tmp_path / "cold"
     build_book(own_book, cold, BuildOptions(jobs=1, reuse_parts=False))
     assert (out / "book.pdf").read_bytes() == (cold / "book.pdf").read_bytes()

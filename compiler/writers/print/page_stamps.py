@@ -56,6 +56,15 @@ def stamp_numbers(chapters: list[Renumbering], render: Callable[[str], Any]) -> 
     join (see `programs_left_to_join`), or None when they could not be stamped (lay it out again)."""
     if not chapters:
         return []
+    heads: dict[str, list[int]] = {}
+    for number, chapter in enumerate(chapters):
+        heads.setdefault(_head(chapter.html), []).append(number)
+    if len(heads) > 1:  # one stand-in per head: its stylesheets are the chapters'
+        stamped: list[Faces | None] = [None] * len(chapters)
+        for numbers in heads.values():
+            for number, faces in zip(numbers, stamp_numbers([chapters[n] for n in numbers], render)):
+                stamped[number] = faces
+        return stamped
     starts, at, bodies = [], 0, []
     for number, chapter in enumerate(chapters):
         starts.append(at)
@@ -73,7 +82,7 @@ def stamp_numbers(chapters: list[Renumbering], render: Callable[[str], Any]) -> 
         return [None] * len(chapters)
     anchored = {name: index for index, page in enumerate(document.pages) for name in page.anchors}
     opening_alike: dict[str, bool] = {}
-    stamped: list[Faces | None] = []
+    stamped = []
     for number, (chapter, start) in enumerate(zip(chapters, starts)):
         pages = apart.numbers.pages[start:start + len(chapter.page_types)]
         opening = repr(chapter.page_types[0])
@@ -132,6 +141,12 @@ def _stub_body(page_types: list[PageTypeData], opening_break: str, anchor: str =
         after_blank = False
     blocks.extend("</div>" for _ in open_groups)
     return "".join(blocks)
+
+
+def _head(html: str) -> str:
+    """What a chapter's HTML gives before its body's content (its stylesheets, its <body> tag)."""
+    opening = re.search(r"<body\b[^>]*>", html)
+    return html[:opening.end()] if opening else html
 
 
 def _with_body(html: str, body: str) -> str:
