@@ -28,3 +28,55 @@ def cache_dir() -> Path:
     if os.environ.get("REPORTC_CACHE_DIR"):
         return Path(os.environ["REPORTC_CACHE_DIR"])
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportc"
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to `target` whole or not at all: a temporary file beside it, named after this
+    process, renamed over it. Raises OSError; the temporary file does not outlive a failure."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+class KeptFiles:
+    """Results kept in a folder of the cache between builds, one file per key (`<key><suffix>`),
+    written atomically; past `limit` files the least recently used are removed, and so are
+    temporary files a killed build left more than an hour ago. A folder that cannot be written
+    costs only the time: nothing is kept."""
+
+    def __init__(self, name: str, suffix: str, limit: int):
+        self.folder, self.suffix, self.limit = cache_dir() / name, suffix, limit
+
+    def read(self, key: str) -> bytes | None:
+        kept = self.folder / f"{key}{self.suffix}"
+        try:
+            data = kept.read_bytes()
+            os.utime(kept)  # recently used: kept when older ones are removed
+            return data
+        except OSError:
+            return None
+
+    def write(self, key: str, data: bytes) -> None:
+        import time
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.folder / f"{key}{self.suffix}", data)
+            entries = []
+            for path in self.folder.iterdir():
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue  # removed meanwhile by another build
+                if path.name.endswith(".part"):
+                    if stat.st_mtime < time.time() - 3600:
+                        path.unlink(missing_ok=True)
+                elif path.name.endswith(self.suffix):
+                    entries.append((stat.st_mtime, path))
+            for _, old in sorted(entries, reverse=True)[self.limit:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -56,7 +56,7 @@ from typing import Any, Iterator
 
 from ..diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 from ..model.nodes import Document
-from ..resources import cache_dir
+from ..resources import cache_dir, write_atomically
 from ..writers.fonts import MANIFEST, all_font_files
 from ..writers.print.paginate_book import ChapterEngine, ChapterTask, PaginatedChapter, first_page_of, lay_out_chapter
 from ..writers.print.page_stamps import numbers_path
@@ -189,8 +189,8 @@ class _Engine:
             for task, future in zip(tasks, futures):
                 laid_out = self._result(task, future)
                 if laid_out.numbers is not None:
-                    _write_atomically(numbers_path(task.pdf), laid_out.numbers)
-                _write_atomically(task.pdf, laid_out.pdf)
+                    write_atomically(numbers_path(task.pdf), laid_out.numbers)
+                write_atomically(task.pdf, laid_out.pdf)
                 yield laid_out.chapter
         finally:
             self._forget(futures, build, len(counts))
@@ -336,15 +336,6 @@ def _quiet_dask() -> Iterator[None]:
             logger.setLevel(level)
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    temp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
 def _count_name(build: str, number: int) -> str:
     return f"reportc-{build}-count-{number}"
 
@@ -454,7 +445,7 @@ def _tree(bundle: ChapterBundle) -> Path:
         if not blob.is_file():
             if hashlib.sha256(data).hexdigest() != digest:
                 raise RuntimeError(f"a file sent for chapter {bundle.number + 1} does not match its hash")
-            _write_atomically(blob, data)
+            write_atomically(blob, data)
     layout = json.dumps([sorted(bundle.files.items()), bundle.base_dir]).encode()
     tree = home / "trees" / hashlib.sha256(layout).hexdigest()[:32]
     if tree.is_dir():

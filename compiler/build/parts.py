@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
 from ..writers.anchors import PageStart
 from ..writers.print.page_stamps import numbers_path
 from ..writers.print.paginate_book import PaginatedChapter
+from ..resources import write_atomically
 from .cache import cache_dir, hash_file
 from .interrupts import process_running
 
@@ -73,13 +73,11 @@ class PartsFolder:
         (self.folder / f"{key}.json").unlink(missing_ok=True)
 
     def save(self, key: str, chapter: PaginatedChapter) -> None:
-        target = self.folder / f"{key}.json"
-        temp = target.with_name(f".{target.name}.{os.getpid()}.part")
         try:
-            temp.write_text(json.dumps(asdict(chapter), ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            os.replace(temp, target)
+            write_atomically(self.folder / f"{key}.json",
+                             json.dumps(asdict(chapter), ensure_ascii=False, sort_keys=True).encode("utf-8"))
         except OSError:
-            temp.unlink(missing_ok=True)
+            pass
 
     def html_key(self, *inputs: bytes) -> str:
         """The key of a chapter's HTML rendered from `inputs` (with these tools)."""
@@ -98,13 +96,10 @@ class PartsFolder:
 
     def save_html(self, key: str, html: str) -> None:
         self.html_used.add(key)
-        target = self.folder / f"{key}.html"
-        temp = target.with_name(f".{target.name}.{os.getpid()}.part")
         try:
-            temp.write_text(html, encoding="utf-8")
-            os.replace(temp, target)
+            write_atomically(self.folder / f"{key}.html", html.encode("utf-8"))
         except OSError:
-            temp.unlink(missing_ok=True)
+            pass  # an unwritable cache costs only the time
 
     def keep_only(self, keys: set[str]) -> None:
         """Remove the parts of other keys (and the HTML this build did not use), and the `.part`

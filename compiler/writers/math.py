@@ -197,40 +197,41 @@ def _svg(tex: str, display: bool, language: str = "zh-Hans") -> Drawn | None:
     between builds (ziamath takes 0.1 s for a formula, on every build of a chapter with math)."""
     import hashlib
     import json
-    import os
 
-    from ..resources import cache_dir
+    from ..resources import KeptFiles
 
     key = hashlib.sha256(json.dumps([tex, display, language, _drawing_tools(language)]).encode()).hexdigest()[:40]
-    kept = cache_dir() / "math" / f"{key}.json"
+    kept = KeptFiles("math", ".json", KEPT_DRAWINGS)
     try:
-        svg, width, height, depth = json.loads(kept.read_text(encoding="utf-8"))
+        svg, width, height, depth = json.loads(kept.read(key) or b"")
         return str(svg), float(width), float(height), float(depth)
-    except (OSError, ValueError, TypeError):
+    except (ValueError, TypeError):
         pass
     drawn = _drawn_svg(tex, display, language)
     if drawn is not None:
-        temp = kept.with_name(f".{kept.name}.{os.getpid()}.part")
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(json.dumps(drawn), encoding="utf-8")
-            os.replace(temp, kept)
-        except OSError:
-            temp.unlink(missing_ok=True)  # an unwritable cache costs only the time
+        kept.write(key, json.dumps(drawn).encode())
     return drawn
+
+
+KEPT_DRAWINGS = 4096
 
 
 @lru_cache(maxsize=8)
 def _drawing_tools(language: str) -> list[str]:
-    """What a drawing depends on besides its TeX: this module, the libraries' versions, and the
-    text face for the language (its file's path, size and time)."""
+    """What a drawing depends on besides its TeX: this module and the fonts module (which finds
+    the text face), the libraries' versions, the font manifest and the text face for the
+    language (its file's path, size and time)."""
     import hashlib
     from importlib.metadata import version
 
+    from . import fonts
+
     face = text_face(language)
     stat = face[1].stat() if face is not None else None
-    return [hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), version("ziamath"), version("ziafont"),
-            version("latex2mathml"), str(face), f"{stat.st_size}:{stat.st_mtime_ns}" if stat else ""]
+    sources = [Path(__file__), Path(fonts.__file__), fonts.MANIFEST]
+    return [*(hashlib.sha256(path.read_bytes()).hexdigest() for path in sources),
+            *(version(name) for name in ("ziamath", "ziafont", "latex2mathml", "fonttools")),
+            str(face), f"{stat.st_size}:{stat.st_mtime_ns}" if stat else ""]
 
 
 def _drawn_svg(tex: str, display: bool, language: str) -> Drawn | None:

@@ -19,6 +19,7 @@ a name a later part defines; when two parts define a name, the later part's dest
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -280,45 +281,32 @@ def _original_face(postscript_name: str) -> tuple[str, int] | None:
 # Subsets made by earlier joins, kept under the cache folder: a rebuild after a small edit
 # usually shows the same glyphs, and subsetting the five faces of a book took 0.4 s of it.
 KEPT_SUBSETS = 64
+_THIS_MODULE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # how this module subsets
 
 
 def _kept_subset(file: str, index: int, glyphs: set[int]) -> bytes | None:
     """`_subset_original(file, index, glyphs)`, from the cache folder when an earlier join made
-    it: keyed on the face file (path, size, modification time), the glyphs and HarfBuzz's version."""
-    import hashlib
+    it: keyed on the face file (path, size, modification time), the glyphs, this module (how it
+    subsets) and HarfBuzz's version. A kept subset HarfBuzz cannot read is made again."""
     import os
 
     import uharfbuzz as hb
 
-    from ...resources import cache_dir
+    from ...resources import KeptFiles
 
     try:
         stat = os.stat(file)
     except OSError:
         return _subset_original(file, index, glyphs)
     key = hashlib.sha256(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{index}\0{hb.__version__}\0"
-                         f"{sorted(glyphs)}".encode()).hexdigest()[:40]
-    folder = cache_dir() / "subsets"
-    kept = folder / f"{key}.font"
-    try:
-        earlier = kept.read_bytes()
-        if hb.Face(earlier).glyph_count > max(glyphs, default=0):  # a face HarfBuzz reads, not a damaged file
-            os.utime(kept)  # recently used: kept when older ones are removed
-            return earlier
-    except OSError:
-        pass
+                         f"{_THIS_MODULE}\0{sorted(glyphs)}".encode()).hexdigest()[:40]
+    kept = KeptFiles("subsets", ".font", KEPT_SUBSETS)
+    earlier = kept.read(key)
+    if earlier is not None and hb.Face(earlier).glyph_count > max(glyphs, default=0):
+        return earlier
     data = _subset_original(file, index, glyphs)
     if data is not None:
-        temp = folder / f".{key}.{os.getpid()}.part"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(data)
-            os.replace(temp, kept)
-            entries = sorted(folder.glob("*.font"), key=lambda path: path.stat().st_mtime, reverse=True)
-            for old in entries[KEPT_SUBSETS:]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            temp.unlink(missing_ok=True)  # an unwritable cache costs only the time
+        kept.write(key, data)
     return data
 
 
