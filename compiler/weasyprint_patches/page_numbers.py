@@ -11,8 +11,10 @@ shift the `page` counter, and the margin boxes are made with the shifted numbers
 A chapter laid out once can also be numbered again without a new layout (a chapter before it
 grew by a page): `numbers_apart` splits its pages into the body and the page numbers alone, each
 written as a PDF of its own, and the join stamps the numbers on the body. Only margin boxes that
-show nothing but the page counter (and fixed text) can be split off; a chapter whose body or
-running heads depend on its page numbers has none to stamp, and is laid out again instead.
+show nothing but the page counter (and fixed text), alone on their edge, can be split off; a
+chapter whose running heads share a box or an edge with its page numbers has none to stamp, and
+is laid out again instead. (Page numbers printed in the body, `target-counter(…, page)`, are not
+looked for: in a book laid out apart they are the chapter's own numbers, stamped or not.)
 
 Pinned to WeasyPrint 70.0 like the Chinese line layout (`require_tested_weasyprint`);
 tests/writers/test_paginate_book.py compares the numbers printed on parallel-built pages with a build of

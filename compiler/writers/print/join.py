@@ -12,6 +12,11 @@ part written inside `programs_left_to_join` (`compiler.weasyprint_patches.deferr
 names, and `_share_fonts` gives each face one program for the whole book: the original face
 subset, with WeasyPrint's HarfBuzz flags, to the glyphs all parts use.
 
+Page numbers: a part may come with its page numbers apart (`Part.numbers`, see `page_stamps`),
+a PDF of as many pages drawn over the part's as form XObjects. The subsets are kept in the cache
+folder between joins (`resources.KeptFiles`), keyed on the face file, the glyphs, this module
+and HarfBuzz's version.
+
 Links between parts (the contents to the chapters) are named destinations: a part may refer to
 a name a later part defines; when two parts define a name, the later part's destination is kept
 (a front part's stand-in for a chapter's heading gives way to the heading).

@@ -5,19 +5,23 @@ way for PDF/A and PDF/UA (a tagged structure tree and attachments belong to one 
 for layouts that do not say `chapters_apart = true`.
 
 `paginate_by_parts` paginates each chapter as a document of its own — in parallel processes,
-or not at all when an earlier build paginated the very same chapter: at other page numbers,
-its numbers are stamped anew (`page_stamps`) — and then the front matter, whose contents need every chapter's page numbers. Page numbers are
-stitched: a chapter's pagination does not depend on where its numbers start (it opens on a
-right-hand page wherever it is), so a process paginates its chapter, publishes the page count,
-waits for the counts of the chapters before it and numbers its pages on from them
-(`compiler.weasyprint_patches.page_numbers`), drawing them apart from the body where it can, so
-that a later build can number it again without a new layout. A chapter that does not open on the right stops
+or not at all when an earlier build paginated the very same chapter — and then the front
+matter, whose contents need every chapter's page numbers. A chapter's pagination does not
+depend on where its numbers start (it opens on a right-hand page wherever it is), so its
+numbers need not be known while it is laid out: a process paginates its chapter numbered from
+1, with its page numbers drawn apart from its body, publishes its page count and goes on to the
+next chapter. Once every count is known, the chapters whose numbers are not their own are
+numbered anew from a stand-in (`page_stamps`), in another process while this one lays out the
+front matter. A chapter whose numbers cannot be drawn apart (a running head beside them)
+waits for the counts before it instead and numbers its pages on from them
+(`compiler.weasyprint_patches.page_numbers`). A chapter that does not open on the right stops
 the build. The parts' PDFs, written without font programs, are joined with blank versos where a
-part ends on a right-hand page, as the whole document has them, and one font subset per face
-(`join`). A process that dies (the OOM killer) stops the build with an error naming its chapter,
-not a wait for ever: every wait looks again now and then whether the processes it waits on live.
-tests/writers/test_paginate_book.py checks that the result has the pages, the text,
-the rendering, the bookmarks and links of `paginate_whole`.
+part ends on a right-hand page, as the whole document has them, their numbers stamped, and one
+font subset per face (`join`). A process that dies (the OOM killer) stops the build with an
+error naming its chapter, not a wait for ever: every wait looks again now and then whether the
+processes it waits on live. tests/writers/test_paginate_book.py checks that the result has the
+pages, the text, the rendering, the bookmarks and links of `paginate_whole`, and the same bytes
+whatever was reused.
 
 Paginated chapters are kept in a `PartsStore` the build gives (`compiler.build.parts`): the
 chapter's PDF and what its pagination found, keyed on everything the pagination depends on.
@@ -43,7 +47,7 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
@@ -527,8 +531,7 @@ def _run_tasks(tasks: list[ChapterTask], counts: list[int], jobs: int) -> Iterat
                         raise BrokenProcessPool("a layout process ended") from None
             yield chapter
     except BrokenProcessPool:
-        for process in context.processes:
-            process.terminate()  # the others (an ended process is not signalled)
+        _end_unread(context.processes)
         # the pool's thread reaps them all and reads their statuses; then they are known here
         executor.shutdown(wait=True, cancel_futures=True)
         raise _died(tasks, futures, list(pids), context.processes) from None
@@ -548,20 +551,24 @@ def warm_up_workers() -> None:
     """Start the server that forks the layout processes, so that it imports WeasyPrint while
     the build reads its chapters (it is started on first use otherwise, and serves the whole
     program: a second book, a rebuild by `watch`)."""
-    import atexit
     import multiprocessing.forkserver
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED)
     with _main_module_hidden():  # the server would import the calling program's main script
         multiprocessing.forkserver.ensure_running()
-    if not _server_stopped_at_exit:
-        # the server and the processes it forked are this program's to reap when it ends: it
-        # would end on its own, orphaned, its processes' time lost to the program's accounting
-        atexit.register(getattr(multiprocessing.forkserver._forkserver, "_stop", lambda: None))
-        _server_stopped_at_exit.append(True)
+    _stop_server_at_exit()
 
 
-_server_stopped_at_exit: list[bool] = []
+@cache
+def _stop_server_at_exit() -> None:
+    """The server and the processes it forked are this program's to reap when it ends: it would
+    end on its own, orphaned, its processes' time lost to the program's accounting. (Python
+    stops it so only in its own tests: `_stop` is private, hence looked up with care.)"""
+    import atexit
+    import multiprocessing.forkserver
+
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    atexit.register(getattr(server, "_stop", lambda: None))
 
 
 class InAnotherProcess:
@@ -602,6 +609,20 @@ class _TrackedForkServer(multiprocessing.context.ForkServerContext):
         process = multiprocessing.context.ForkServerProcess(*args, **kwargs)
         self.processes.append(process)
         return process
+
+
+def _end_unread(processes: list[Any]) -> None:
+    """End the processes still running (SIGTERM, then SIGKILL for one that lingers), seeing
+    their ends on their sentinels without reading their exit statuses, which are the pool's
+    thread's to read. One that has ended is not signalled: its pid may be another's by now."""
+    running = [p for p in processes if p.sentinel not in multiprocessing.connection.wait(
+        [p.sentinel for p in processes], timeout=0)]
+    for process in running:
+        process.terminate()
+    ended = multiprocessing.connection.wait([p.sentinel for p in running], timeout=10)
+    for process in running:
+        if process.sentinel not in ended:
+            process.kill()
 
 
 def _stop(processes: list[Any]) -> None:
