@@ -8,7 +8,9 @@ folders. A wheel has no checkout around it, so setup.py copies both into the pac
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -30,15 +32,22 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportc"
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write `data` to `target` whole or not at all: a temporary file beside it, named after this
-    process, renamed over it. Raises OSError; the temporary file does not outlive a failure."""
+@contextmanager
+def replaced_atomically(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target`, named after this process, to write `target` to whole or
+    not at all: renamed over it when the block ends without an error, removed in any case."""
     temp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        temp.write_bytes(data)
+        yield temp
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to `target` whole or not at all (see `replaced_atomically`). Raises OSError."""
+    with replaced_atomically(target) as temp:
+        temp.write_bytes(data)
 
 
 class KeptFiles:

@@ -18,7 +18,6 @@ A chapter that fails a check is laid out again.
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ...weasyprint_patches.page_numbers import PageTypeData, drawn_the_same, numbered_on, numbers_apart
+from ...resources import replaced_atomically
 from .join import programs_left_to_join
 from .pdf import write_pdf
 
@@ -106,13 +106,8 @@ def _opens_alike(chapter: Renumbering, opening_page: Any, render: Callable[[str]
 
 
 def _write_numbers(numbers: Any, target: Path) -> Faces:
-    temp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        with programs_left_to_join() as faces:
-            write_pdf(numbers, temp, identifier=None)
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+    with replaced_atomically(target) as temp, programs_left_to_join() as faces:
+        write_pdf(numbers, temp, identifier=None)
     return dict(faces)
 
 

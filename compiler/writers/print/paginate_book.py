@@ -54,6 +54,7 @@ from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from ...diagnostics import EXIT_FAILURE, EXIT_USAGE, ReportError
 from ...model.nodes import Document
+from ...resources import replaced_atomically
 from ...weasyprint_patches.boxes import opening_break
 from ...weasyprint_patches.page_numbers import Numbering, PageTypeData, numbered_on, numbers_apart
 from ..anchors import PageStart
@@ -272,21 +273,14 @@ def lay_out_chapter(task: ChapterTask, first_page_when_known: Callable[[int, boo
         for name in page.anchors:
             anchor_pages.setdefault(name, i)  # an element over several pages is where it begins
     numbers = numbers_path(task.pdf)
-    temp, numbers_temp = (path.with_name(f".{path.name}.{os.getpid()}.part") for path in (task.pdf, numbers))
-    try:
-        with programs_left_to_join() as faces:
-            # the joined PDF gets its own /ID
-            write_pdf(apart.body if apart else document, temp, identifier=None)
-            if apart:
+    with replaced_atomically(task.pdf) as temp, programs_left_to_join() as faces:
+        # the joined PDF gets its own /ID
+        write_pdf(apart.body if apart else document, temp, identifier=None)
+        if apart:  # the numbers are in place before the body that needs them
+            with replaced_atomically(numbers) as numbers_temp:
                 write_pdf(apart.numbers, numbers_temp, identifier=None)
-        if apart:
-            os.replace(numbers_temp, numbers)
         else:
             numbers.unlink(missing_ok=True)
-        os.replace(temp, task.pdf)
-    finally:
-        temp.unlink(missing_ok=True)
-        numbers_temp.unlink(missing_ok=True)
     return PaginatedChapter(len(document.pages), first_page, starts, anchor_pages, opening_break(document), faces,
                             apart.page_types if apart else None)
 
@@ -449,13 +443,8 @@ def _lay_out_front(html: str, page_numbers: dict[str, str], render_here: RenderH
     """Lay out the front matter (its contents print `page_numbers`) and write its PDF to `pdf`."""
     front, front_root = render_here(html)
     _keep_links_to(front, page_numbers)
-    temp = pdf.with_name(f".{pdf.name}.{os.getpid()}.part")
-    try:
-        with programs_left_to_join() as faces:
-            write_pdf(front, temp, identifier=None)
-        os.replace(temp, pdf)
-    finally:
-        temp.unlink(missing_ok=True)
+    with replaced_atomically(pdf) as temp, programs_left_to_join() as faces:
+        write_pdf(front, temp, identifier=None)
     return PaginatedChapter(len(front.pages), 0, page_starts(front, front_root, []), {}, "", faces)
 
 
