@@ -61,6 +61,7 @@ def received() -> int | None:
 
 _held: list[int] = []  # signals that came while a `signals_blocked` block ran
 _holding = False
+_committed = False  # a `signals_blocked(done=True)` block has committed the build's outputs
 
 
 def _raise(signum: int, frame: Any) -> None:
@@ -71,7 +72,9 @@ def _raise(signum: int, frame: Any) -> None:
         # runs this handler in the main thread all the same, in the middle of the commit.
         _held.append(signum)
         return
-    raise Interrupted(signum)
+    # Python runs the handler a little after the signal came, when the main thread can: after
+    # a commit, the outputs are the new ones whenever the signal was sent
+    raise Interrupted(signum, after_commit=_committed)
 
 
 @contextmanager
@@ -81,6 +84,7 @@ def raising_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _committed, _holding
     previous = {}
     for signum in SIGNALS:
         current = signal.getsignal(signum)
@@ -89,11 +93,20 @@ def raising_on_signals() -> Iterator[None]:
         previous[signum] = current
         signal.signal(signum, _raise)
     _received.clear()
+    _committed = False
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        # a handler run late must not cut the restoring short, leaving its own handler installed
+        _held.clear()
+        _holding = True
+        try:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        finally:
+            _holding = False
+        if _held:
+            raise Interrupted(_held[0], after_commit=_committed)
 
 
 def check() -> None:
@@ -109,20 +122,23 @@ def signals_blocked(*, done: bool) -> Iterator[None]:
     """Run the block with SIGINT and SIGTERM held back; one that arrived meanwhile is taken
     afterwards and raised as `Interrupted`, with `after_commit=done` (the block committed the
     build's outputs: the build is over, not undone)."""
-    global _holding
+    global _committed, _holding
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     _held.clear()
     _holding = True
     signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    completed = False
     try:
         yield
+        completed = True
     finally:
         pending = signal.sigpending() & set(SIGNALS)
         for signum in pending:
             signal.sigtimedwait([signum], 0)  # take it, so unblocking does not deliver it again
         signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+        _committed = _committed or (done and completed)
         _holding = False
     arrived = [*_held, *pending]
     if arrived:
