@@ -357,6 +357,27 @@ def _layout_processes(pid: int) -> list[int]:
     return workers
 
 
+def _lengthened(own_book: Path) -> None:
+    """Each chapter of the test book three times over: seconds of layout in each process."""
+    sample = (own_book.parent / "chapters" / "1.txt").read_text(encoding="utf-8")
+    for number in (1, 2, 3):
+        (own_book.parent / "chapters" / f"{number}.txt").write_text("\n\n".join([sample] * 3), encoding="utf-8")
+
+
+def _started_layout_processes(process: subprocess.Popen) -> list[int]:
+    """The layout processes of the build `process`, once two of them run (a minute at most)."""
+    import time
+
+    workers: list[int] = []
+    for _ in range(3000):  # polling
+        workers = _layout_processes(process.pid)
+        if len(workers) >= 2 or process.poll() is not None:
+            break
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the build never started its layout processes"
+    return workers
+
+
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
@@ -376,17 +397,9 @@ def test_a_parallel_build_stopped_by_sigterm_stops_its_workers_and_changes_nothi
     command = [sys.executable, "-m", "compiler", "build", str(own_book), "-o", str(out), "--jobs", "2", "-q"]
     assert subprocess.run(command, capture_output=True).returncode == 0
     before = snapshot(out)
-    sample = (own_book.parent / "chapters" / "1.txt").read_text(encoding="utf-8")
-    for number in (1, 2, 3):  # longer chapters: seconds of layout in each worker
-        (own_book.parent / "chapters" / f"{number}.txt").write_text("\n\n".join([sample] * 3), encoding="utf-8")
+    _lengthened(own_book)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    workers: list[int] = []
-    for _ in range(3000):  # at most a minute, polling
-        workers = _layout_processes(process.pid)
-        if len(workers) >= 2 or process.poll() is not None:
-            break
-        time.sleep(0.02)
-    assert len(workers) >= 2, "the build never started its layout processes"
+    workers = _started_layout_processes(process)
     time.sleep(0.5)  # let them start laying out
     os.kill(process.pid, signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
@@ -448,18 +461,10 @@ def test_a_layout_process_killed_from_outside_does_not_hang_the_build(own_book, 
     command = _build_command(own_book, out)
     assert subprocess.run(command, capture_output=True).returncode == 0
     before = snapshot(out)
-    sample = (own_book.parent / "chapters" / "1.txt").read_text(encoding="utf-8")
-    for number in (1, 2, 3):  # longer chapters: seconds of layout in each process
-        (own_book.parent / "chapters" / f"{number}.txt").write_text("\n\n".join([sample] * 3), encoding="utf-8")
+    _lengthened(own_book)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     with stopped_at_exit(process):
-        workers: list[int] = []
-        for _ in range(3000):  # at most a minute, polling
-            workers = _layout_processes(process.pid)
-            if len(workers) >= 2 or process.poll() is not None:
-                break
-            time.sleep(0.02)
-        assert len(workers) >= 2, "the build never started its layout processes"
+        workers = _started_layout_processes(process)
         time.sleep(0.5)  # let them start laying out
         os.kill(workers[-1], signal.SIGKILL)
         _, stderr = process.communicate(timeout=120)
@@ -596,22 +601,13 @@ def test_layout_processes_are_forked_from_a_server_that_has_imported_weasyprint(
     """A layout process starts with WeasyPrint loaded (its import is 0.7 s of a fresh
     interpreter's start): its parent, the forkserver the build started, has Pango mapped."""
     import sys
-    import time
 
-    sample = (own_book.parent / "chapters" / "1.txt").read_text(encoding="utf-8")
-    for number in (1, 2, 3):  # longer chapters: seconds of layout in each process
-        (own_book.parent / "chapters" / f"{number}.txt").write_text("\n\n".join([sample] * 3), encoding="utf-8")
+    _lengthened(own_book)
     command = [sys.executable, "-m", "compiler", "build", str(own_book), "-o", str(tmp_path / "out"), "--jobs", "2",
                "--no-cache", "-q"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     with stopped_at_exit(process):
-        workers: list[int] = []
-        for _ in range(3000):  # at most a minute, polling
-            workers = _layout_processes(process.pid)
-            if len(workers) >= 2 or process.poll() is not None:
-                break
-            time.sleep(0.02)
-        assert len(workers) >= 2, "the build never started its layout processes"
+        workers = _started_layout_processes(process)
         server = int(Path(f"/proc/{workers[0]}/stat").read_text().rsplit(")", 1)[1].split()[1])
         assert server != process.pid
         assert "libpango" in Path(f"/proc/{server}/maps").read_text()
