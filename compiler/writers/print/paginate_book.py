@@ -406,24 +406,17 @@ def _stamped_alongside(renumberings: list[Renumbering], meanwhile: Callable[[], 
     `meanwhile` (the front matter). A process that dies leaves its share to this process."""
     if jobs <= 1 or not renumberings:
         return stamp_numbers(renumberings, render_here), meanwhile()
-    shares = _shares(renumberings, min(jobs - 1, len(renumberings)))
-    warm_up_workers()
-    context = _TrackedForkServer()
-    executor = ProcessPoolExecutor(len(shares), mp_context=context)
+    running = [InAnotherProcess(stamp_numbers, share, render_stub)
+               for share in _shares(renumberings, min(jobs - 1, len(renumberings)))]
     try:
-        with _main_module_hidden():
-            futures = [executor.submit(stamp_numbers, share, render_stub) for share in shares]
         front = meanwhile()
         stamped: list[dict[str, tuple[str, int]] | None] = []
-        for share, future in zip(shares, futures):
-            try:
-                stamped += future.result()
-            except BrokenProcessPool:
-                stamped += stamp_numbers(share, render_here)
+        for share in running:
+            stamped += share.result()
         return stamped, front
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
-        _stop(context.processes)
+        for share in running:
+            share.stop()
 
 
 def _shares(renumberings: list[Renumbering], count: int) -> list[list[Renumbering]]:
